@@ -1,0 +1,40 @@
+"""Writing the audit trail. Every change and every view of a case goes through record()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.extensions import db
+from app.models import AuditEvent, Case, HumanTask, ProcessInstance, User
+
+
+def record(
+    action: str,
+    actor: User | None,
+    *,
+    case: Case | None = None,
+    instance: ProcessInstance | None = None,
+    task: HumanTask | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    detail: str = "",
+) -> AuditEvent:
+    """Append one audit event to the current transaction."""
+    if case is None and task is not None:
+        case_id: int | None = task.case_id
+    elif case is None and instance is not None:
+        case_id = instance.case_id
+    else:
+        case_id = case.id if case is not None else None
+    event = AuditEvent(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        case_id=case_id,
+        instance_id=instance.id if instance is not None else (task.instance_id if task else None),
+        task_id=task.id if task is not None else None,
+        before=before,
+        after=after,
+        detail=detail,
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,63 @@
+"""Sign in and out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_user, logout_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
+from werkzeug.wrappers import Response
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Email
+
+from app.access import public, signed_in
+from app.auth import services
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+class LoginForm(FlaskForm):  # type: ignore[misc]
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter your email address"), Email("Enter an email address in the correct format, like name@example.org")],
+    )
+    password = PasswordField("Password", widget=GovPasswordInput(), validators=[DataRequired("Enter your password")])
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("worklist.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login() -> str | Response | tuple[str, int]:
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("The email address or password is not right")
+        # The failed attempt is audited, so commit this response despite the error.
+        return render_template("auth/login.html", form=form), 200
+    status = 400 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@signed_in
+def logout() -> Response:
+    logout_user()
+    flash("You have signed out")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/")
+@public
+def home() -> Response:
+    return redirect(url_for("worklist.index"))

@@ -1,0 +1,48 @@
+"""Refer a child; list and read cases."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+import forms
+from app.access import me, signed_in
+from app.cases import services
+from app.cases.forms import ReferralForm
+from app.engine import EngineError
+from app.workflow.library import ProcessNotPublished
+
+bp = Blueprint("cases", __name__, template_folder="templates")
+
+
+@bp.route("/referrals/new", methods=["GET", "POST"])
+@signed_in
+def refer() -> Response | tuple[str, int]:
+    form = ReferralForm()
+    if not form.validate_on_submit():
+        return render_template("cases/refer.html", form=form), 400 if form.errors else 200
+    try:
+        case = services.refer_child(services.Referral.from_mapping(form.data), me())
+    except (ProcessNotPublished, EngineError) as exc:
+        message = getattr(exc, "message", str(exc))
+        return render_template("cases/refer.html", form=form, problem=message), 500
+    flash(f"Referral recorded. Case {case.reference} is now with Early Help for triage.")
+    return redirect(url_for("cases.show", reference=case.reference))
+
+
+@bp.get("/cases")
+@signed_in
+def index() -> str:
+    return render_template("cases/index.html", cases=services.my_cases(me()))
+
+
+@bp.get("/cases/<reference>")
+@signed_in
+def show(reference: str) -> str:
+    try:
+        case = services.get_visible_case(reference, me())
+    except services.CaseNotVisible:
+        abort(404)
+    services.record_case_viewed(case, me())
+    view = services.case_view(case)
+    return render_template("cases/show.html", view=view, case=case, forms=forms.FORMS)

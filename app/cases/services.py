@@ -1,0 +1,157 @@
+"""Referring a child (which opens a case and starts Referral to Early Help) and reading cases."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from app import audit
+from app.access import can_see_case
+from app.extensions import db
+from app.models import AuditEvent, Case, Child, HumanTask, Incident, ProcessInstance, TaskState, User
+from app.workflow import instances
+
+REFERRAL_PROCESS = "referral_to_early_help"
+
+
+class CaseNotVisible(LookupError):
+    """No such case, or the user may not see it (the two look the same from outside)."""
+
+
+@dataclass(frozen=True)
+class Referral:
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    school: str
+    year_group: str
+    send_support: bool
+    has_ehcp: bool
+    looked_after: bool
+    has_social_worker: bool
+    social_worker_name: str
+    attendance_percent: Decimal
+    sessions_possible: int | None
+    unauthorised_sessions: int | None
+    concern_reasons: str
+    referrer_name: str
+    referrer_role: str
+    referrer_organisation: str
+    referral_date: date
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any]) -> Referral:
+        fields = cls.__dataclass_fields__
+        return cls(**{k: data.get(k) for k in fields})  # type: ignore[arg-type]
+
+
+def refer_child(referral: Referral, actor: User) -> Case:
+    """Record an attendance concern: create the child and case and start Referral to Early Help."""
+    child = Child(
+        first_name=referral.first_name.strip(),
+        last_name=referral.last_name.strip(),
+        date_of_birth=referral.date_of_birth,
+        school=referral.school.strip(),
+        year_group=referral.year_group,
+        send_support=bool(referral.send_support),
+        has_ehcp=bool(referral.has_ehcp),
+        has_social_worker=bool(referral.has_social_worker),
+        social_worker_name=(referral.social_worker_name or "").strip(),
+        looked_after=bool(referral.looked_after),
+    )
+    case = Case(
+        reference=uuid.uuid4().hex[:20],
+        child=child,
+        attendance_percent=referral.attendance_percent,
+        sessions_possible=referral.sessions_possible,
+        sessions_missed=None,
+        unauthorised_sessions=referral.unauthorised_sessions,
+        concern_reasons=referral.concern_reasons.strip(),
+        referrer_name=referral.referrer_name.strip(),
+        referrer_role=referral.referrer_role.strip(),
+        referrer_organisation=referral.referrer_organisation.strip(),
+        referral_date=referral.referral_date,
+        created_by_id=actor.id,
+    )
+    db.session.add(case)
+    db.session.flush()
+    case.reference = f"C{case.id:07d}"
+    audit.record("case.referred", actor, case=case, after={"reference": case.reference})
+    instances.start_process(case, REFERRAL_PROCESS, referral_start_data(case), actor)
+    return case
+
+
+def referral_start_data(case: Case) -> dict[str, Any]:
+    """What the referral process knows about the case when it starts."""
+    return {
+        "case_reference": case.reference,
+        "child_name": case.child.full_name,
+        "referral_date": case.referral_date.isoformat(),
+        "attendance_percent": float(case.attendance_percent),
+        "has_social_worker": case.child.has_social_worker,
+        "looked_after": case.child.looked_after,
+        "concern_reasons": case.concern_reasons,
+    }
+
+
+def get_visible_case(reference: str, user: User) -> Case:
+    """The case with this reference if the user may see it; CaseNotVisible otherwise."""
+    case = db.session.scalar(select(Case).where(Case.reference == reference))
+    if case is None or not can_see_case(user, case):
+        raise CaseNotVisible(reference)
+    return case
+
+
+def record_case_viewed(case: Case, user: User) -> None:
+    audit.record("case.viewed", user, case=case)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    open_tasks: list[HumanTask]
+    completed_tasks: list[HumanTask]
+    instances: list[ProcessInstance]
+    incidents: list[Incident]
+    history: list[AuditEvent]
+
+
+def case_view(case: Case) -> CaseView:
+    tasks = list(
+        db.session.scalars(
+            select(HumanTask).where(HumanTask.case_id == case.id).order_by(HumanTask.created_at, HumanTask.id)
+        )
+    )
+    history = list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.at.desc()).limit(50)
+        )
+    )
+    incidents = list(
+        db.session.scalars(
+            select(Incident).where(Incident.case_id == case.id).order_by(Incident.created_at.desc())
+        )
+    )
+    return CaseView(
+        case=case,
+        open_tasks=[t for t in tasks if t.state == TaskState.OPEN],
+        completed_tasks=[t for t in tasks if t.state == TaskState.COMPLETED],
+        instances=list(case.instances),
+        incidents=incidents,
+        history=history,
+    )
+
+
+def my_cases(user: User, limit: int = 50) -> list[Case]:
+    from app.access import case_visibility
+
+    return list(
+        db.session.scalars(
+            select(Case).where(case_visibility(user)).order_by(Case.created_at.desc()).limit(limit)
+        )
+    )

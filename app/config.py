@@ -1,0 +1,92 @@
+"""Settings, read once from environment variables into one typed object.
+
+Safe defaults let `make run` work on a fresh machine (SQLite under instance/, a
+development secret); production refuses to start without the settings it needs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing or invalid."""
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    secret_key: str = "dev-only-secret-change-me"
+    database_url: str = ""
+    # Off unless asked for, so `flask db upgrade` and other commands never start one.
+    scheduler_enabled: bool = False
+    scheduler_sweep_seconds: int = 30
+    processes_dir: Path = ROOT / "processes"
+    instance_dir: Path = ROOT / "instance"
+    worklist_page_size: int = 25
+    local_timezone: str = "Europe/London"
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | os._Environ[str] | None = None) -> Settings:
+        e = os.environ if environ is None else environ
+        env = e.get("CASEWORK_ENV", "development").strip().lower()
+        if env not in {"development", "production", "test"}:
+            raise ConfigError(f"CASEWORK_ENV must be development, production or test, not {env!r}")
+        instance_dir = Path(e.get("CASEWORK_INSTANCE_DIR", str(ROOT / "instance")))
+        database_url = e.get("DATABASE_URL", "").strip()
+        if not database_url:
+            database_url = f"sqlite:///{instance_dir / 'casework.db'}"
+        if database_url.startswith("postgres://"):
+            database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+        elif database_url.startswith("postgresql://"):
+            database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+        secret = e.get("SECRET_KEY", "")
+        if env == "production" and len(secret) < 32:
+            raise ConfigError("SECRET_KEY must be set to at least 32 random characters in production")
+        try:
+            page_size = int(e.get("WORKLIST_PAGE_SIZE", "25"))
+            sweep = int(e.get("SCHEDULER_SWEEP_SECONDS", "30"))
+        except ValueError as exc:
+            raise ConfigError(f"A numeric setting is not a number: {exc}") from exc
+        return cls(
+            env=env,
+            secret_key=secret or cls.secret_key,
+            database_url=database_url,
+            scheduler_enabled=_flag(e.get("SCHEDULER_ENABLED"), False),
+            scheduler_sweep_seconds=sweep,
+            processes_dir=Path(e.get("CASEWORK_PROCESSES_DIR", str(ROOT / "processes"))),
+            instance_dir=instance_dir,
+            worklist_page_size=page_size,
+        )
+
+    def flask_config(self) -> dict[str, object]:
+        """The keys Flask and its extensions read."""
+        engine_options: dict[str, object] = {"pool_pre_ping": True}
+        if self.database_url.startswith("sqlite"):
+            engine_options = {"connect_args": {"timeout": 15}}
+        return {
+            "SECRET_KEY": self.secret_key,
+            "SQLALCHEMY_DATABASE_URI": self.database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+            "WTF_CSRF_TIME_LIMIT": None,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.is_production,
+            "REMEMBER_COOKIE_SECURE": self.is_production,
+            "TESTING": self.env == "test",
+        }

@@ -1,0 +1,123 @@
+"""Parsing BPMN files and describing what the product needs to know about them."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+from app.engine.errors import InvalidDiagram
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+FORM_KEY = "formKey"
+DUE_DATE = "dueDate"
+
+
+@dataclass(frozen=True)
+class UserTaskInfo:
+    bpmn_id: str
+    name: str
+    lane: str
+    form_key: str
+    documentation: str
+    due_expression: str
+
+
+@dataclass
+class ParsedDiagram:
+    """A parsed, runnable process: the engine's spec plus what the product reads from it."""
+
+    process_id: str
+    name: str
+    content_hash: str
+    spec: Any
+    subprocess_specs: dict[str, Any]
+    user_tasks: list[UserTaskInfo] = field(default_factory=list)
+
+    @property
+    def lanes(self) -> list[str]:
+        return sorted({t.lane for t in self.user_tasks if t.lane})
+
+
+def content_hash(xml: bytes) -> str:
+    return hashlib.sha256(xml).hexdigest()
+
+
+def _executable_process_ids(xml: bytes) -> list[tuple[str, str]]:
+    try:
+        root = etree.fromstring(xml)
+    except etree.XMLSyntaxError as exc:
+        raise InvalidDiagram([f"The file is not valid XML: {exc}"]) from exc
+    found = []
+    for proc in root.iter(f"{{{BPMN_NS}}}process"):
+        if proc.get("isExecutable", "false").lower() == "true":
+            found.append((proc.get("id", ""), proc.get("name") or proc.get("id", "")))
+    return found
+
+
+def _properties(spec: Any) -> dict[str, str]:
+    props: dict[str, str] = spec.extensions.get("properties", {}) if spec.extensions else {}
+    return props
+
+
+def describe_user_tasks(spec: Any, subprocess_specs: dict[str, Any]) -> list[UserTaskInfo]:
+    """Every human task in the process and the processes it calls, in diagram order."""
+    infos: list[UserTaskInfo] = []
+    for process_spec in [spec, *subprocess_specs.values()]:
+        for task_spec in process_spec.task_specs.values():
+            if not isinstance(task_spec, UserTask):
+                continue
+            props = _properties(task_spec)
+            infos.append(
+                UserTaskInfo(
+                    bpmn_id=task_spec.bpmn_id,
+                    name=task_spec.bpmn_name or task_spec.bpmn_id,
+                    lane=task_spec.lane or "",
+                    form_key=props.get(FORM_KEY, ""),
+                    documentation=(task_spec.documentation or "").strip(),
+                    due_expression=props.get(DUE_DATE, ""),
+                )
+            )
+    return infos
+
+
+def parse_diagram(xml: bytes, filename: str, process_id: str | None = None) -> ParsedDiagram:
+    """Parse one BPMN file into a runnable process.
+
+    Raises InvalidDiagram, with messages a process owner can act on, when the file
+    does not parse or holds no single executable process.
+    """
+    candidates = _executable_process_ids(xml)
+    if process_id is None:
+        if len(candidates) != 1:
+            raise InvalidDiagram(
+                [f"{filename} must hold exactly one executable process; it holds {len(candidates)}"]
+            )
+        process_id, name = candidates[0]
+    else:
+        names = dict(candidates)
+        if process_id not in names:
+            raise InvalidDiagram([f"{filename} has no executable process with the id {process_id!r}"])
+        name = names[process_id]
+    parser = SpiffBpmnParser()
+    try:
+        parser.add_bpmn_str(xml, filename=filename)
+        spec = parser.get_spec(process_id)
+        subprocess_specs = parser.get_subprocess_specs(process_id)
+    except (ValidationException, SpiffWorkflowException, etree.LxmlError) as exc:
+        raise InvalidDiagram([f"{filename}: {exc}"]) from exc
+    diagram = ParsedDiagram(
+        process_id=process_id,
+        name=name,
+        content_hash=content_hash(xml),
+        spec=spec,
+        subprocess_specs=subprocess_specs,
+    )
+    diagram.user_tasks = describe_user_tasks(spec, subprocess_specs)
+    return diagram

@@ -1,0 +1,33 @@
+"""Errors the engine boundary raises; nothing outside app/engine sees SpiffWorkflow's own."""
+
+from __future__ import annotations
+
+
+class EngineError(Exception):
+    """The engine could not run the diagram (a condition, script or timer expression failed).
+
+    The in-memory workflow that raised this must be thrown away, never saved.
+    """
+
+    def __init__(self, message: str, *, task_id: str | None = None, task_name: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.task_id = task_id
+        self.task_name = task_name
+
+
+class TaskNotReady(Exception):
+    """The task is not waiting for input any more (completed, cancelled or never existed)."""
+
+    def __init__(self, task_id: str, state: str) -> None:
+        super().__init__(f"Task {task_id} is {state}")
+        self.task_id = task_id
+        self.state = state
+
+
+class InvalidDiagram(Exception):
+    """A BPMN file cannot be used: it does not parse, or breaks one of the product's rules."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems

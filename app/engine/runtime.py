@@ -1,0 +1,224 @@
+"""Running workflows: start, list what waits for people, complete, fire timers, save.
+
+Every operation that runs the engine either succeeds or raises EngineError; after an
+EngineError the RunningWorkflow must be discarded (SpiffWorkflow leaves it half-run).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState as SpiffState
+
+from app.engine import serialization
+from app.engine.diagrams import DUE_DATE, FORM_KEY, ParsedDiagram
+from app.engine.errors import EngineError, TaskNotReady
+from app.engine.scripting import RestrictedEnvironment
+
+FORBIDDEN_KEYS = frozenset({"typename"})  # breaks SpiffWorkflow's loader at any depth
+MAX_TIMER_ROUNDS = 100
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    """A human task waiting for someone, as the product sees it."""
+
+    id: str
+    bpmn_id: str
+    name: str
+    lane: str
+    form_key: str
+    documentation: str
+    process_name: str
+
+
+def check_data_keys(data: Any, path: str = "") -> None:
+    """Refuse data the engine could save but never load again."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in FORBIDDEN_KEYS:
+                raise ValueError(f"The field name {path}{key!r} is reserved by the workflow engine")
+            check_data_keys(value, f"{path}{key}.")
+    elif isinstance(data, list):
+        for item in data:
+            check_data_keys(item, path)
+
+
+def _engine_error(exc: Exception, action: str) -> EngineError:
+    task = getattr(exc, "task", None)
+    task_name = ""
+    task_id = None
+    if task is not None:
+        task_name = task.task_spec.bpmn_name or task.task_spec.bpmn_id or ""
+        task_id = str(task.id)
+    detail = str(exc).strip() or exc.__class__.__name__
+    where = f" at '{task_name}'" if task_name else ""
+    return EngineError(f"The process could not {action}{where}: {detail}", task_id=task_id, task_name=task_name)
+
+
+class Engine:
+    """Holds the script environment (with the app's helpers) shared by every workflow."""
+
+    def __init__(self, helpers: Mapping[str, Callable[..., Any]] | None = None) -> None:
+        self.script_engine = PythonScriptEngine(environment=RestrictedEnvironment(helpers))
+
+    def start(self, diagram: ParsedDiagram, data: Mapping[str, Any]) -> RunningWorkflow:
+        """Create an instance of the diagram with the given start data and run it to its first wait."""
+        check_data_keys(dict(data))
+        workflow = BpmnWorkflow(diagram.spec, diagram.subprocess_specs, script_engine=self.script_engine)
+        for task in workflow.get_tasks(state=SpiffState.READY):
+            task.data.update(data)
+        running = RunningWorkflow(workflow, self)
+        running._step("start")
+        return running
+
+    def load(self, blob: bytes) -> RunningWorkflow:
+        workflow = serialization.load(blob)
+        workflow.script_engine = self.script_engine
+        return RunningWorkflow(workflow, self)
+
+    def evaluate(self, expression: str, data: Mapping[str, Any]) -> Any:
+        """Evaluate a diagram expression against some data, in the restricted environment."""
+        return self.script_engine.environment.evaluate(expression, dict(data))
+
+
+class RunningWorkflow:
+    def __init__(self, workflow: BpmnWorkflow, engine: Engine) -> None:
+        self._wf = workflow
+        self._engine = engine
+
+    # -- reading -------------------------------------------------------------------
+    def ready_tasks(self) -> list[ReadyTask]:
+        tasks = []
+        for task in self._wf.get_tasks(state=SpiffState.READY, manual=True):
+            spec = task.task_spec
+            props = spec.extensions.get("properties", {}) if spec.extensions else {}
+            tasks.append(
+                ReadyTask(
+                    id=str(task.id),
+                    bpmn_id=spec.bpmn_id,
+                    name=spec.bpmn_name or spec.bpmn_id,
+                    lane=spec.lane or "",
+                    form_key=props.get(FORM_KEY, "") if isinstance(spec, UserTask) else "",
+                    documentation=(spec.documentation or "").strip(),
+                    process_name=task.workflow.spec.description or task.workflow.spec.name,
+                )
+            )
+        return tasks
+
+    def task_data(self, task_id: str) -> dict[str, Any]:
+        task = self._wf.get_task_from_id(uuid.UUID(task_id))
+        return dict(task.data)
+
+    def due_at(self, task_id: str) -> datetime | None:
+        """The task's due time from its `dueDate` expression, or None if it declares none."""
+        task = self._wf.get_task_from_id(uuid.UUID(task_id))
+        props = task.task_spec.extensions.get("properties", {}) if task.task_spec.extensions else {}
+        expression = props.get(DUE_DATE)
+        if not expression:
+            return None
+        try:
+            value = self._wf.script_engine.evaluate(task, expression)
+        except (SpiffWorkflowException, Exception) as exc:
+            raise _engine_error(exc, "work out a due date") from exc
+        return _to_utc(value)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The data the process has gathered, as seen by its most recent task."""
+        last = self._wf.last_task
+        return dict(last.data) if last is not None else dict(self._wf.data)
+
+    def is_completed(self) -> bool:
+        return bool(self._wf.is_completed())
+
+    def end_event_name(self) -> str:
+        """The name of the end event the main process finished at ('' while running)."""
+        for task in self._wf.get_tasks(state=SpiffState.COMPLETED):
+            spec = task.task_spec
+            if isinstance(spec, EndEvent) and task.workflow is self._wf:
+                return spec.bpmn_name or spec.bpmn_id
+        return ""
+
+    def next_timer_due(self) -> datetime | None:
+        """Earliest due time of the waiting timers, including those in called processes."""
+        dues = []
+        for task in self._wf.get_tasks(state=SpiffState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if isinstance(definition, TimerEventDefinition):
+                value = definition.details(task).value
+                if value is not None:
+                    dues.append(TimerEventDefinition.get_datetime(value))
+        return min(dues) if dues else None
+
+    # -- acting ----------------------------------------------------------------------
+    def complete_task(self, task_id: str, data: Mapping[str, Any]) -> None:
+        """Record the form data on a READY human task and run the engine to the next wait.
+
+        Raises TaskNotReady if the task is not waiting for input, EngineError if the
+        diagram fails on the way.
+        """
+        check_data_keys(dict(data))
+        try:
+            task = self._wf.get_task_from_id(uuid.UUID(task_id))
+        except (ValueError, SpiffWorkflowException, KeyError) as exc:
+            raise TaskNotReady(task_id, "unknown") from exc
+        if task is None:
+            raise TaskNotReady(task_id, "unknown")
+        if task.state != SpiffState.READY or not task.task_spec.manual:
+            raise TaskNotReady(task_id, SpiffState.get_name(task.state).lower())
+        try:
+            task.task_spec.add_data_from_form(task, dict(data))
+            task.run()
+        except Exception as exc:
+            raise _engine_error(exc, "accept the form") from exc
+        self._step("move on")
+
+    def fire_due_timers(self) -> bool:
+        """Fire every timer that is due; return True if anything fired."""
+        before = self.next_timer_due()
+        if before is None or before > datetime.now(UTC):
+            return False
+        for _ in range(MAX_TIMER_ROUNDS):  # cycle timers fire one cycle per refresh
+            self._step("fire a timer", refresh_first=True)
+            due = self.next_timer_due()
+            if due is None or due > datetime.now(UTC):
+                break
+        return True
+
+    def dump(self) -> bytes:
+        return serialization.dump(self._wf)
+
+    def _step(self, action: str, refresh_first: bool = False) -> None:
+        try:
+            if refresh_first:
+                self._wf.refresh_timers()
+            self._wf.do_engine_steps()
+            # do_engine_steps refreshes timers only at its end: a timer it found due is
+            # READY but has not run. One more step runs it.
+            if any(True for _ in self._wf.get_tasks(state=SpiffState.READY, manual=False)):
+                self._wf.do_engine_steps()
+        except Exception as exc:
+            raise _engine_error(exc, action) from exc
+
+
+def _to_utc(value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, 17, 0, tzinfo=UTC)
+    raise TypeError(f"a due date must be a date or an ISO string, not {type(value).__name__}")

@@ -1,0 +1,24 @@
+"""SQLAlchemy models, one module per aggregate."""
+
+from app.models.audit import AuditEvent, Incident
+from app.models.cases import Case, Child
+from app.models.people import ApiToken, Role, Team, User, team_members
+from app.models.processes import InstanceStatus, ProcessInstance, ProcessVersion
+from app.models.tasks import HumanTask, TaskState
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Case",
+    "Child",
+    "HumanTask",
+    "Incident",
+    "InstanceStatus",
+    "ProcessInstance",
+    "ProcessVersion",
+    "Role",
+    "TaskState",
+    "Team",
+    "User",
+    "team_members",
+]

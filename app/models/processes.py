@@ -1,0 +1,68 @@
+"""Published process versions and the running instances on cases."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Enum, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models._types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from app.models.cases import Case
+
+
+class ProcessVersion(db.Model):
+    """One immutable version of a diagram, identified by the hash of its bytes."""
+
+    __tablename__ = "process_version"
+    __table_args__ = (UniqueConstraint("process_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(120), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    number: Mapped[int]
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    is_current: Mapped[bool] = mapped_column(default=True)
+
+
+class InstanceStatus(enum.StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    INCIDENT = "incident"
+    CANCELLED = "cancelled"
+
+
+class ProcessInstance(db.Model):
+    """A running (or finished) process on a case: the saved workflow and its lock counter."""
+
+    __tablename__ = "process_instance"
+    __table_args__ = (Index("ix_process_instance_status_next_timer", "status", "next_timer_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("casework_case.id"), index=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
+    status: Mapped[InstanceStatus] = mapped_column(
+        Enum(InstanceStatus, native_enum=False, length=20), default=InstanceStatus.RUNNING
+    )
+    state: Mapped[bytes] = mapped_column(LargeBinary)
+    serializer_version: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(default=1)
+    next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    end_event: Mapped[str] = mapped_column(String(200), default="")
+
+    case: Mapped[Case] = relationship(back_populates="instances")
+    process_version: Mapped[ProcessVersion] = relationship(lazy="joined")
+
+    # Optimistic locking: every UPDATE checks and bumps `version`.
+    __mapper_args__ = {"version_id_col": version}

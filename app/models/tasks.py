@@ -1,0 +1,64 @@
+"""The projection of human tasks that worklists and dashboards read.
+
+Written in the same transaction as every engine step, so it never disagrees with the
+saved workflow; nothing that lists work ever deserializes a workflow.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models._types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from app.models.cases import Case
+    from app.models.people import Team, User
+    from app.models.processes import ProcessInstance
+
+
+class TaskState(enum.StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class HumanTask(db.Model):
+    __tablename__ = "human_task"
+    __table_args__ = (
+        Index("ix_human_task_team_queue", "state", "team_id", "due_at"),
+        Index("ix_human_task_assignee_queue", "state", "assignee_id", "due_at"),
+        Index("ix_human_task_instance_state", "instance_id", "state"),
+    )
+
+    # The engine's task id (a UUID), so a URL names exactly one task of one instance.
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("casework_case.id"), index=True)
+    bpmn_id: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(200))
+    process_name: Mapped[str] = mapped_column(String(200))
+    form_key: Mapped[str] = mapped_column(String(120))
+    lane: Mapped[str] = mapped_column(String(120))
+    documentation: Mapped[str] = mapped_column(Text, default="")
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    state: Mapped[TaskState] = mapped_column(
+        Enum(TaskState, native_enum=False, length=20), default=TaskState.OPEN
+    )
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    case: Mapped[Case] = relationship()
+    instance: Mapped[ProcessInstance] = relationship()
+    team: Mapped[Team | None] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])

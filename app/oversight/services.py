@@ -1,0 +1,65 @@
+"""Incidents: engine failures that need a manager, recorded apart from the failed work."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from app import audit
+from app.extensions import db
+from app.models import Incident, InstanceStatus, ProcessInstance, User
+
+
+def record_failure_after_rollback(
+    instance_id: int, message: str, actor: User | None, task_id: str | None = None, task_name: str = ""
+) -> Incident:
+    """Discard the failed run, then record an incident and commit it on its own.
+
+    This is the one place outside the request edge that commits: the failed work must
+    not be saved, and the incident must be, whatever the request does next.
+    """
+    db.session.rollback()
+    instance = db.session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise LookupError(instance_id)
+    incident = Incident(
+        instance_id=instance.id,
+        case_id=instance.case_id,
+        task_id=task_id,
+        task_name=task_name,
+        message=message,
+        raised_by_id=actor.id if actor else None,
+    )
+    db.session.add(incident)
+    instance.status = InstanceStatus.INCIDENT
+    audit.record("incident.raised", actor, instance=instance, detail=message)
+    db.session.commit()
+    return incident
+
+
+def find_incident(incident_id: int) -> Incident | None:
+    return db.session.get(Incident, incident_id)
+
+
+def open_incidents() -> list[Incident]:
+    return list(
+        db.session.scalars(
+            select(Incident).where(Incident.resolved_at.is_(None)).order_by(Incident.created_at.desc())
+        )
+    )
+
+
+def resolve_incident(incident: Incident, manager: User, resolution: str) -> None:
+    """Mark an incident dealt with; the instance runs again."""
+    incident.resolved_at = datetime.now(UTC)
+    incident.resolved_by_id = manager.id
+    incident.resolution = resolution
+    still_open = db.session.scalar(
+        select(Incident.id).where(
+            Incident.instance_id == incident.instance_id, Incident.resolved_at.is_(None), Incident.id != incident.id
+        )
+    )
+    if still_open is None and incident.instance.status == InstanceStatus.INCIDENT:
+        incident.instance.status = InstanceStatus.RUNNING
+    audit.record("incident.resolved", manager, instance=incident.instance, detail=resolution)

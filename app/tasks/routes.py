@@ -1,0 +1,118 @@
+"""A task page: guidance from the diagram, the form, claim / release / assign, submit."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+import forms
+from app.access import can_manage_task, can_see_case, can_work_task, me, signed_in
+from app.auth.services import get_user
+from app.engine import EngineError
+from app.models import HumanTask, TaskState
+from app.oversight.services import record_failure_after_rollback
+from app.tasks import services
+
+bp = Blueprint("tasks", __name__, template_folder="templates")
+
+
+def _visible_task(task_id: str) -> HumanTask:
+    task = services.find_task(task_id)
+    if task is None or not (can_work_task(me(), task) or can_see_case(me(), task.case)):
+        abort(404)
+    return task
+
+
+def _render(task: HumanTask, form: forms.TaskForm, status: int = 200, **extra: object) -> tuple[str, int]:
+    user = me()
+    return (
+        render_template(
+            "tasks/task.html",
+            task=task,
+            form=form,
+            can_work=task.state == TaskState.OPEN and can_work_task(user, task)
+            and task.assignee_id in (None, user.id),
+            can_manage=can_manage_task(user, task),
+            assignable=services.assignable_users(task) if can_manage_task(user, task) else [],
+            **extra,
+        ),
+        status,
+    )
+
+
+@bp.get("/tasks/<task_id>")
+@signed_in
+def show(task_id: str) -> tuple[str, int]:
+    task = _visible_task(task_id)
+    form = forms.get_form_class(task.form_key)(formdata=None)
+    return _render(task, form)
+
+
+@bp.post("/tasks/<task_id>")
+@signed_in
+def submit(task_id: str) -> Response | tuple[str, int]:
+    task = _visible_task(task_id)
+    form = forms.get_form_class(task.form_key)()
+    if not form.validate():
+        return _render(task, form, 400)
+    typed = form.to_task_data()
+    try:
+        services.complete_task(task, typed, me())
+    except services.TaskNotOpen:
+        fresh = services.reload_after_conflict(task_id)
+        return _render(fresh, form, 409, conflict=True)
+    except services.NotAllowed as exc:
+        return _render(task, form, 403, refused=str(exc))
+    except EngineError as exc:
+        record_failure_after_rollback(task.instance_id, exc.message, me(), task_id, task.name)
+        fresh = services.get_task(task_id)
+        return _render(fresh, form, 500, engine_error=exc.message)
+    flash(f"‘{task.name}’ is complete")
+    return redirect(url_for("cases.show", reference=task.case.reference))
+
+
+@bp.post("/tasks/<task_id>/claim")
+@signed_in
+def claim(task_id: str) -> Response | tuple[str, int]:
+    task = _visible_task(task_id)
+    try:
+        services.claim_task(task, me())
+    except (services.NotAllowed, services.TaskNotOpen) as exc:
+        return _refused(task, exc)
+    flash("You have claimed this task")
+    return redirect(url_for("tasks.show", task_id=task.id))
+
+
+@bp.post("/tasks/<task_id>/release")
+@signed_in
+def release(task_id: str) -> Response | tuple[str, int]:
+    task = _visible_task(task_id)
+    try:
+        services.release_task(task, me())
+    except (services.NotAllowed, services.TaskNotOpen) as exc:
+        return _refused(task, exc)
+    flash("The task is back in the team's queue")
+    return redirect(request.form.get("next") or url_for("worklist.index", view="team"))
+
+
+@bp.post("/tasks/<task_id>/assign")
+@signed_in
+def assign(task_id: str) -> Response | tuple[str, int]:
+    task = _visible_task(task_id)
+    try:
+        assignee = get_user(int(request.form.get("assignee_id", "0")))
+    except (LookupError, ValueError):
+        return _refused(task, services.NotAllowed("Select a person to assign the task to"))
+    try:
+        services.assign_task(task, assignee, me())
+    except (services.NotAllowed, services.TaskNotOpen) as exc:
+        return _refused(task, exc)
+    flash(f"Assigned to {assignee.name}")
+    return redirect(url_for("tasks.show", task_id=task.id))
+
+
+def _refused(task: HumanTask, exc: Exception) -> tuple[str, int]:
+    fresh = services.reload_after_conflict(task.id)
+    message = str(exc) if isinstance(exc, services.NotAllowed) else "This task is no longer open"
+    form = forms.get_form_class(fresh.form_key)(formdata=None)
+    return _render(fresh, form, 409 if isinstance(exc, services.TaskNotOpen) else 403, refused=message)

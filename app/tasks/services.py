@@ -1,0 +1,112 @@
+"""Working a human task: find it, claim it, release it, assign it, complete it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from app import audit
+from app.access import can_manage_task, can_work_task
+from app.extensions import db
+from app.models import HumanTask, ProcessInstance, TaskState, User
+from app.workflow import instances
+
+
+class NotAllowed(PermissionError):
+    """The user may not do this to this task."""
+
+
+class TaskNotOpen(Exception):
+    """The task has been completed or cancelled; `task` says by whom and when."""
+
+    def __init__(self, task: HumanTask) -> None:
+        super().__init__(f"Task {task.id} is {task.state}")
+        self.task = task
+
+
+def find_task(task_id: str) -> HumanTask | None:
+    return db.session.get(HumanTask, task_id)
+
+
+def get_task(task_id: str) -> HumanTask:
+    """The task, or LookupError."""
+    task = find_task(task_id)
+    if task is None:
+        raise LookupError(task_id)
+    return task
+
+
+def _require_open(task: HumanTask) -> None:
+    if task.state != TaskState.OPEN:
+        raise TaskNotOpen(task)
+
+
+def claim_task(task: HumanTask, user: User) -> None:
+    """Take an unassigned task from one of the user's team queues."""
+    _require_open(task)
+    if not can_work_task(user, task):
+        raise NotAllowed("This task is not in one of your team's queues")
+    if task.assignee_id not in (None, user.id):
+        raise NotAllowed(f"This task is already assigned to {task.assignee.name if task.assignee else 'someone'}")
+    task.assignee_id = user.id
+    audit.record("task.claimed", user, task=task, detail=task.name)
+
+
+def release_task(task: HumanTask, user: User) -> None:
+    """Put a task the user holds back in the team queue (managers may release anyone's)."""
+    _require_open(task)
+    if task.assignee_id != user.id and not can_manage_task(user, task):
+        raise NotAllowed("Only the person holding this task or their manager can release it")
+    before = {"assignee_id": task.assignee_id}
+    task.assignee_id = None
+    audit.record("task.released", user, task=task, before=before, detail=task.name)
+
+
+def assign_task(task: HumanTask, assignee: User, manager: User) -> None:
+    """A manager gives a task to a named member of the task's team."""
+    _require_open(task)
+    if not can_manage_task(manager, task):
+        raise NotAllowed("Only a manager of this task's team can assign it")
+    if task.team_id is not None and task.team_id not in assignee.team_ids:
+        raise NotAllowed(f"{assignee.name} is not in the team this task belongs to")
+    before = {"assignee_id": task.assignee_id}
+    task.assignee_id = assignee.id
+    audit.record(
+        "task.assigned", manager, task=task, before=before, after={"assignee_id": assignee.id},
+        detail=f"{task.name} to {assignee.name}",
+    )
+
+
+def complete_task(task: HumanTask, form_data: dict[str, Any], user: User) -> ProcessInstance:
+    """Submit a task's validated form; the case moves on. Raises TaskNotOpen if beaten to it."""
+    _require_open(task)
+    if not can_work_task(user, task):
+        raise NotAllowed("This task is not in one of your team's queues")
+    if task.assignee_id not in (None, user.id):
+        raise NotAllowed(f"This task is assigned to {task.assignee.name if task.assignee else 'someone else'}")
+    try:
+        return instances.complete_task(task, form_data, user)
+    except instances.TaskAlreadyDone:
+        raise TaskNotOpen(task) from None
+
+
+def assignable_users(task: HumanTask) -> list[User]:
+    """People a manager may assign this task to: the active members of its team."""
+    if task.team is None:
+        return []
+    return sorted((u for u in task.team.members if u.active), key=lambda u: u.name)
+
+
+def tasks_for_case(case_id: int) -> list[HumanTask]:
+    return list(
+        db.session.scalars(
+            select(HumanTask).where(HumanTask.case_id == case_id).order_by(HumanTask.created_at, HumanTask.id)
+        )
+    )
+
+
+def reload_after_conflict(task_id: str) -> HumanTask:
+    """Throw away this request's changes and read the task as it now stands."""
+    db.session.rollback()
+    return get_task(task_id)

@@ -1,0 +1,1 @@
+"""Statutory time: working days (weekends and England and Wales bank holidays)."""

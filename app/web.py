@@ -1,0 +1,119 @@
+"""Wiring for the web side: blueprints, sign-in loading, the transaction edge, filters, errors."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_login import AnonymousUserMixin
+from sqlalchemy import select
+
+from app.extensions import db, login_manager
+from app.models import ApiToken, User
+from app.timescales.status import due_status
+
+
+def init_web(app: Flask) -> None:
+    from app.api.routes import bp as api_bp
+    from app.auth.routes import bp as auth_bp
+    from app.cases.routes import bp as cases_bp
+    from app.health import bp as health_bp
+    from app.oversight.routes import bp as oversight_bp
+    from app.tasks.routes import bp as tasks_bp
+    from app.worklist.routes import bp as worklist_bp
+
+    for bp in (auth_bp, worklist_bp, tasks_bp, cases_bp, oversight_bp, health_bp, api_bp):
+        app.register_blueprint(bp)
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue"
+    login_manager.login_message_category = "info"
+    login_manager.anonymous_user = AnonymousUserMixin
+    login_manager.user_loader(_load_user)
+    login_manager.request_loader(_load_user_from_token)
+
+    app.after_request(_transaction_edge)
+    app.teardown_request(_discard_uncommitted)
+    app.jinja_env.filters["datetime"] = _format_datetime
+    app.jinja_env.filters["date"] = _format_date
+    app.jinja_env.globals["due_status"] = due_status
+    app.jinja_env.globals["assets_available"] = _assets_available(app)
+    app.jinja_env.globals["now"] = lambda: datetime.now(UTC)
+
+    @app.errorhandler(403)
+    def forbidden(_: Exception) -> tuple[Any, int]:
+        if request.path.startswith("/api/"):
+            return jsonify(error="forbidden", message="You do not have access to this"), 403
+        return render_template("errors/403.html"), 403
+
+    @app.errorhandler(404)
+    def not_found(_: Exception) -> tuple[Any, int]:
+        if request.path.startswith("/api/"):
+            return jsonify(error="not_found", message="Not found"), 404
+        return render_template("errors/404.html"), 404
+
+
+def _assets_available(app: Flask) -> bool:
+    return (Path(app.static_folder or "") / "vendor" / "govuk-frontend" / "govuk-frontend.min.js").exists()
+
+
+def _load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _load_user_from_token(req: Any) -> User | None:
+    """API clients send `Authorization: Bearer <token>`; only /api/ accepts it."""
+    if not req.path.startswith("/api/"):
+        return None
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    token = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == token_digest(header.removeprefix("Bearer ").strip()),
+            ApiToken.revoked_at.is_(None),
+        )
+    )
+    if token is None or not token.user.active:
+        return None
+    token.last_used_at = datetime.now(UTC)
+    return token.user
+
+
+def _transaction_edge(response: Response) -> Response:
+    """One transaction per request: commit what a successful request did, discard the rest."""
+    if response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
+
+
+def _discard_uncommitted(_: BaseException | None) -> None:
+    db.session.rollback()
+
+
+def _format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    from app.timescales.working_days import LONDON
+
+    return value.astimezone(LONDON).strftime("%-d %b %Y %H:%M")
+
+
+def _format_date(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        from app.timescales.working_days import LONDON
+
+        value = value.astimezone(LONDON)
+    return str(value.strftime("%-d %b %Y"))

@@ -1,0 +1,1 @@
+"""Running processes on cases: the library of diagrams, instances, the task projection."""

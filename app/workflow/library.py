@@ -1,0 +1,160 @@
+"""The process library: the diagrams the product ships, checked at start-up, and their versions.
+
+A ProcessVersion row is an immutable copy of a diagram's bytes. New cases start on the
+current version of a process; running instances keep the version they started on.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import func, select
+
+import forms
+from app.engine import Engine, InvalidDiagram, ParsedDiagram, content_hash, parse_diagram
+from app.extensions import db
+from app.models import ProcessVersion, Team
+from app.workflow.helpers import diagram_helpers
+
+
+class ProcessNotPublished(LookupError):
+    """No version of the process has been published to the database yet."""
+
+
+@dataclass(frozen=True)
+class ShippedDiagram:
+    path: Path
+    xml: bytes
+    diagram: ParsedDiagram
+
+
+def form_problems(diagram: ParsedDiagram, filename: str) -> list[str]:
+    """Every user task must name a form key that has a registered form."""
+    problems = []
+    for task in diagram.user_tasks:
+        if not task.form_key:
+            problems.append(f"{filename}: the user task '{task.name}' names no formKey")
+        elif task.form_key not in forms.FORMS:
+            problems.append(
+                f"{filename}: the user task '{task.name}' names the form key "
+                f"'{task.form_key}', which has no form in forms/"
+            )
+    return problems
+
+
+class ProcessLibrary:
+    def __init__(self, processes_dir: Path, engine: Engine) -> None:
+        self.engine = engine
+        self.processes_dir = processes_dir
+        self.shipped: dict[str, ShippedDiagram] = {}
+        self._local = threading.local()
+
+    def load_shipped(self) -> None:
+        """Parse every diagram in processes/ and check its forms; raise listing every problem."""
+        problems: list[str] = []
+        for path in sorted(self.processes_dir.glob("*.bpmn")):
+            xml = path.read_bytes()
+            try:
+                diagram = parse_diagram(xml, path.name)
+            except InvalidDiagram as exc:
+                problems.extend(exc.problems)
+                continue
+            problems.extend(form_problems(diagram, path.name))
+            self.shipped[diagram.process_id] = ShippedDiagram(path, xml, diagram)
+        if problems:
+            raise InvalidDiagram(problems)
+
+    def diagram_for(self, version: ProcessVersion) -> ParsedDiagram:
+        """The parsed diagram of a version; parsed once per thread (specs are not thread-safe)."""
+        cache: dict[str, ParsedDiagram] = self._local.__dict__.setdefault("cache", {})
+        diagram = cache.get(version.content_hash)
+        if diagram is None:
+            diagram = parse_diagram(version.bpmn_xml.encode("utf-8"), version.filename, version.process_id)
+            cache[version.content_hash] = diagram
+        return diagram
+
+
+def init_library(app: Flask) -> None:
+    settings = app.extensions["settings"]
+    forms.load_all()
+    engine = Engine(diagram_helpers())
+    library = ProcessLibrary(settings.processes_dir, engine)
+    library.load_shipped()
+    app.extensions["engine"] = engine
+    app.extensions["library"] = library
+
+
+def get_library() -> ProcessLibrary:
+    library: ProcessLibrary = current_app.extensions["library"]
+    return library
+
+
+def get_engine() -> Engine:
+    engine: Engine = current_app.extensions["engine"]
+    return engine
+
+
+def current_version(process_id: str) -> ProcessVersion:
+    """The version new cases start on; ProcessNotPublished if there is none."""
+    version = db.session.scalar(
+        select(ProcessVersion).where(ProcessVersion.process_id == process_id, ProcessVersion.is_current)
+    )
+    if version is None:
+        raise ProcessNotPublished(f"The process '{process_id}' has not been published")
+    return version
+
+
+def lane_problems(diagram: ParsedDiagram) -> list[str]:
+    lanes = set(db.session.scalars(select(Team.lane)))
+    return [
+        f"The lane '{lane}' in '{diagram.name}' has no team; create a team for it first"
+        for lane in diagram.lanes
+        if lane not in lanes
+    ]
+
+
+def publish_shipped() -> list[ProcessVersion]:
+    """Publish every shipped diagram whose bytes are not yet a version; return the new versions.
+
+    Raises InvalidDiagram if a diagram's lanes have no team, and publishes nothing then.
+    """
+    library = get_library()
+    problems = [p for s in library.shipped.values() for p in lane_problems(s.diagram)]
+    if problems:
+        raise InvalidDiagram(problems)
+    published = []
+    for process_id, shipped in library.shipped.items():
+        digest = content_hash(shipped.xml)
+        exists = db.session.scalar(
+            select(ProcessVersion.id).where(
+                ProcessVersion.process_id == process_id, ProcessVersion.content_hash == digest
+            )
+        )
+        if exists:
+            continue
+        number = (
+            db.session.scalar(
+                select(func.max(ProcessVersion.number)).where(ProcessVersion.process_id == process_id)
+            )
+            or 0
+        ) + 1
+        for old in db.session.scalars(
+            select(ProcessVersion).where(ProcessVersion.process_id == process_id, ProcessVersion.is_current)
+        ):
+            old.is_current = False
+        version = ProcessVersion(
+            process_id=process_id,
+            name=shipped.diagram.name,
+            filename=shipped.path.name,
+            content_hash=digest,
+            bpmn_xml=shipped.xml.decode("utf-8"),
+            number=number,
+            is_current=True,
+        )
+        db.session.add(version)
+        published.append(version)
+    db.session.flush()
+    return published

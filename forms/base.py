@@ -1,0 +1,77 @@
+"""The registry and the base class every task form shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from flask_wtf import FlaskForm
+from wtforms import Field
+
+FORMS: dict[str, type[TaskForm]] = {}
+_NOT_DATA = {"csrf_token", "submit"}
+
+F = TypeVar("F", bound="type[TaskForm]")
+
+
+def task_form(form_key: str) -> Callable[[F], F]:
+    """Register a form class under the form key a diagram's user task names."""
+
+    def register(cls: F) -> F:
+        if form_key in FORMS and FORMS[form_key] is not cls:
+            raise ValueError(f"Two forms are registered under the key {form_key!r}")
+        FORMS[form_key] = cls
+        cls.form_key = form_key
+        return cls
+
+    return register
+
+
+def get_form_class(form_key: str) -> type[TaskForm]:
+    """The form class for a key; KeyError if none is registered."""
+    return FORMS[form_key]
+
+
+def _plain(value: Any) -> Any:
+    """Convert a field's value to something JSON and the workflow engine both keep."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+class TaskForm(FlaskForm):  # type: ignore[misc]
+    """A form for one human task. Field names become the keys of the task's data."""
+
+    form_key: str = ""
+
+    def data_fields(self) -> list[Field]:
+        return [f for f in self if f.name not in _NOT_DATA]
+
+    def to_task_data(self) -> dict[str, Any]:
+        """The submitted values, converted to plain types, keyed by field name."""
+        return {f.name: _plain(f.data) for f in self.data_fields()}
+
+    @classmethod
+    def field_labels(cls) -> dict[str, str]:
+        """Field name to label, for showing what a completed task recorded."""
+        form = cls(meta={"csrf": False}, formdata=None)
+        return {f.name: str(f.label.text) for f in form.data_fields()}
+
+    @classmethod
+    def choice_labels(cls) -> dict[str, dict[str, str]]:
+        """For radio and select fields: stored value to the words the user chose."""
+        form = cls(meta={"csrf": False}, formdata=None)
+        labels: dict[str, dict[str, str]] = {}
+        for f in form.data_fields():
+            choices = getattr(f, "choices", None)
+            if choices:
+                labels[f.name] = {str(value): str(label) for value, label in choices}
+        return labels
