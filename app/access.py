@@ -77,9 +77,7 @@ def case_visibility(user: User) -> ColumnElement[bool]:
 
 
 def can_see_case(user: User, case: Case) -> bool:
-    return bool(
-        db.session.scalar(select(exists().where(Case.id == case.id, case_visibility(user))))
-    )
+    return bool(db.session.scalar(select(exists().where(Case.id == case.id, case_visibility(user)))))
 
 
 def can_work_task(user: User, task: HumanTask) -> bool:

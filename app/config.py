@@ -26,7 +26,7 @@ def _flag(value: str | None, default: bool) -> bool:
 @dataclass(frozen=True)
 class Settings:
     env: str = "development"
-    secret_key: str = "dev-only-secret-change-me"
+    secret_key: str = "dev-only-secret-change-me"  # noqa: S105 - refused in production
     database_url: str = ""
     # Off unless asked for, so `flask db upgrade` and other commands never start one.
     scheduler_enabled: bool = False

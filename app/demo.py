@@ -32,12 +32,54 @@ USERS = [
     ("family.worker@example.org", "Dana Lewis", Role.PRACTITIONER, ["Early Help"]),
 ]
 
-FIRST = ["Amelia", "Noah", "Isla", "Mohammed", "Ava", "Leo", "Zara", "Oscar", "Maya", "Theo", "Aisha", "Jack",
-         "Sofia", "Harry", "Fatima", "Alfie", "Lily", "Kai", "Ruby", "Yusuf"]
-LAST = ["Begum", "Smith", "Nowak", "Okoro", "Jones", "Patel", "Murphy", "Hussain", "Williams", "Ahmed",
-        "Taylor", "Kowalski", "Brown", "Mensah", "Davies", "Ali"]
-SCHOOLS = ["Riverside Primary School", "St Mary's CE Primary", "Hammond Academy", "Fulham Cross Secondary",
-           "Northgate High School", "Parkview Primary School"]
+FIRST = [
+    "Amelia",
+    "Noah",
+    "Isla",
+    "Mohammed",
+    "Ava",
+    "Leo",
+    "Zara",
+    "Oscar",
+    "Maya",
+    "Theo",
+    "Aisha",
+    "Jack",
+    "Sofia",
+    "Harry",
+    "Fatima",
+    "Alfie",
+    "Lily",
+    "Kai",
+    "Ruby",
+    "Yusuf",
+]
+LAST = [
+    "Begum",
+    "Smith",
+    "Nowak",
+    "Okoro",
+    "Jones",
+    "Patel",
+    "Murphy",
+    "Hussain",
+    "Williams",
+    "Ahmed",
+    "Taylor",
+    "Kowalski",
+    "Brown",
+    "Mensah",
+    "Davies",
+    "Ali",
+]
+SCHOOLS = [
+    "Riverside Primary School",
+    "St Mary's CE Primary",
+    "Hammond Academy",
+    "Fulham Cross Secondary",
+    "Northgate High School",
+    "Parkview Primary School",
+]
 CONCERNS = [
     "Attendance has fallen since the autumn half term. Parent reports anxiety about school; the child has "
     "missed most Mondays. School has held an attendance meeting and offered a phased timetable.",
@@ -57,7 +99,9 @@ def _ensure_people() -> dict[str, User]:
             teams[name] = create_team(name, lane, description)
     people = {}
     for email, name, role, team_names in USERS:
-        user = find_user_by_email(email) or create_user(email, name, "demo", role, [teams[t] for t in team_names])
+        user = find_user_by_email(email) or create_user(
+            email, name, "demo", role, [teams[t] for t in team_names]
+        )
         people[email] = user
     return people
 
@@ -106,7 +150,10 @@ def load_demo(case_count: int = 24, seed: int = 20261123) -> str:
             case = refer_child(referral, referrer)
             advance(case, n, rng, people)
             created += 1
-    return f"Demo data ready: {len(people)} users, {len(published)} processes published, {created} cases referred"
+    return (
+        f"Demo data ready: {len(people)} users, {len(published)} processes published, "
+        f"{created} cases referred"
+    )
 
 
 def _has_cases() -> bool:

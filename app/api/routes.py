@@ -9,7 +9,7 @@ from flask import Blueprint, abort, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 import forms
-from app.access import can_see_case, can_work_task, me, signed_in, public
+from app.access import can_see_case, can_work_task, me, public, signed_in
 from app.cases import services as cases
 from app.engine import EngineError
 from app.extensions import csrf
@@ -68,7 +68,9 @@ def my_tasks() -> Any:
     except ValueError:
         return _error(400, "bad_request", "page must be a whole number")
     page = queries.worklist(me(), queries.WorklistFilter(view=view, page=page_no, page_size=100))
-    return jsonify(tasks=[task_json(t) for t in page.tasks], total=page.total, page=page.page, pages=page.pages)
+    return jsonify(
+        tasks=[task_json(t) for t in page.tasks], total=page.total, page=page.page, pages=page.pages
+    )
 
 
 @bp.get("/cases/<reference>")
@@ -136,7 +138,9 @@ def complete(task_id: str) -> Any:
         return _conflict(task_id)
     except EngineError as exc:
         record_failure_after_rollback(task.instance_id, exc.message, me(), task_id, task.name)
-        return _error(500, "engine_error", "The case could not move on; nothing was saved", detail=exc.message)
+        return _error(
+            500, "engine_error", "The case could not move on; nothing was saved", detail=exc.message
+        )
     return jsonify(task_json(task))
 
 

@@ -22,9 +22,14 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
     email = StringField(
         "Email address",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter your email address"), Email("Enter an email address in the correct format, like name@example.org")],
+        validators=[
+            DataRequired("Enter your email address"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+        ],
     )
-    password = PasswordField("Password", widget=GovPasswordInput(), validators=[DataRequired("Enter your password")])
+    password = PasswordField(
+        "Password", widget=GovPasswordInput(), validators=[DataRequired("Enter your password")]
+    )
 
 
 def _safe_next(target: str | None) -> str:

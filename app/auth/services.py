@@ -65,7 +65,9 @@ def create_api_token(user: User, label: str = "") -> str:
 
 
 def revoke_api_tokens(user: User) -> int:
-    tokens = list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))))
+    tokens = list(
+        db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
+    )
     for token in tokens:
         token.revoked_at = datetime.now(UTC)
     return len(tokens)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -12,7 +13,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 YEAR_GROUPS = [("", "Select year group")] + [
@@ -20,7 +29,7 @@ YEAR_GROUPS = [("", "Select year group")] + [
 ]
 
 
-def not_in_future(message: str):  # type: ignore[no-untyped-def]
+def not_in_future(message: str) -> Callable[[FlaskForm, DateField], None]:
     def check(form: FlaskForm, field: DateField) -> None:
         if field.data and field.data > date.today():
             raise ValidationError(message)
@@ -50,10 +59,15 @@ class ReferralForm(FlaskForm):  # type: ignore[misc]
         ],
     )
     school = StringField(
-        "School", widget=GovTextInput(), validators=[DataRequired("Enter the child's school"), Length(max=200)]
+        "School",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the child's school"), Length(max=200)],
     )
     year_group = SelectField(
-        "Year group", choices=YEAR_GROUPS, widget=GovSelect(), validators=[DataRequired("Select the year group")]
+        "Year group",
+        choices=YEAR_GROUPS,
+        widget=GovSelect(),
+        validators=[DataRequired("Select the year group")],
     )
     send_support = BooleanField("Receives SEN support", widget=GovCheckboxInput())
     has_ehcp = BooleanField("Has an education, health and care plan (EHCP)", widget=GovCheckboxInput())
@@ -117,6 +131,6 @@ class ReferralForm(FlaskForm):  # type: ignore[misc]
             raise ValidationError("Enter the social worker's name")
 
     def validate_unauthorised_sessions(self, field: IntegerField) -> None:
-        if field.data is not None and self.sessions_possible.data is not None:
-            if field.data > self.sessions_possible.data:
-                raise ValidationError("Unauthorised sessions cannot be more than possible sessions")
+        possible = self.sessions_possible.data
+        if field.data is not None and possible is not None and field.data > possible:
+            raise ValidationError("Unauthorised sessions cannot be more than possible sessions")

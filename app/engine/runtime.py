@@ -63,7 +63,9 @@ def _engine_error(exc: Exception, action: str) -> EngineError:
         task_id = str(task.id)
     detail = str(exc).strip() or exc.__class__.__name__
     where = f" at '{task_name}'" if task_name else ""
-    return EngineError(f"The process could not {action}{where}: {detail}", task_id=task_id, task_name=task_name)
+    return EngineError(
+        f"The process could not {action}{where}: {detail}", task_id=task_id, task_name=task_name
+    )
 
 
 class Engine:

@@ -57,7 +57,9 @@ def resolve_incident(incident: Incident, manager: User, resolution: str) -> None
     incident.resolution = resolution
     still_open = db.session.scalar(
         select(Incident.id).where(
-            Incident.instance_id == incident.instance_id, Incident.resolved_at.is_(None), Incident.id != incident.id
+            Incident.instance_id == incident.instance_id,
+            Incident.resolved_at.is_(None),
+            Incident.id != incident.id,
         )
     )
     if still_open is None and incident.instance.status == InstanceStatus.INCIDENT:

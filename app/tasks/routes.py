@@ -30,7 +30,8 @@ def _render(task: HumanTask, form: forms.TaskForm, status: int = 200, **extra: o
             "tasks/task.html",
             task=task,
             form=form,
-            can_work=task.state == TaskState.OPEN and can_work_task(user, task)
+            can_work=task.state == TaskState.OPEN
+            and can_work_task(user, task)
             and task.assignee_id in (None, user.id),
             can_manage=can_manage_task(user, task),
             assignable=services.assignable_users(task) if can_manage_task(user, task) else [],

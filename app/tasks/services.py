@@ -48,7 +48,9 @@ def claim_task(task: HumanTask, user: User) -> None:
     if not can_work_task(user, task):
         raise NotAllowed("This task is not in one of your team's queues")
     if task.assignee_id not in (None, user.id):
-        raise NotAllowed(f"This task is already assigned to {task.assignee.name if task.assignee else 'someone'}")
+        raise NotAllowed(
+            f"This task is already assigned to {task.assignee.name if task.assignee else 'someone'}"
+        )
     task.assignee_id = user.id
     audit.record("task.claimed", user, task=task, detail=task.name)
 
@@ -73,7 +75,11 @@ def assign_task(task: HumanTask, assignee: User, manager: User) -> None:
     before = {"assignee_id": task.assignee_id}
     task.assignee_id = assignee.id
     audit.record(
-        "task.assigned", manager, task=task, before=before, after={"assignee_id": assignee.id},
+        "task.assigned",
+        manager,
+        task=task,
+        before=before,
+        after={"assignee_id": assignee.id},
         detail=f"{task.name} to {assignee.name}",
     )
 
@@ -84,7 +90,9 @@ def complete_task(task: HumanTask, form_data: dict[str, Any], user: User) -> Pro
     if not can_work_task(user, task):
         raise NotAllowed("This task is not in one of your team's queues")
     if task.assignee_id not in (None, user.id):
-        raise NotAllowed(f"This task is assigned to {task.assignee.name if task.assignee else 'someone else'}")
+        raise NotAllowed(
+            f"This task is assigned to {task.assignee.name if task.assignee else 'someone else'}"
+        )
     try:
         return instances.complete_task(task, form_data, user)
     except instances.TaskAlreadyDone:

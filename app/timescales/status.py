@@ -16,6 +16,9 @@ def due_status(due_at: datetime | None, now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     if due_at < now:
         return "overdue"
-    if working_days_between(now.astimezone(LONDON).date(), due_at.astimezone(LONDON).date()) <= DUE_SOON_WORKING_DAYS:
+    if (
+        working_days_between(now.astimezone(LONDON).date(), due_at.astimezone(LONDON).date())
+        <= DUE_SOON_WORKING_DAYS
+    ):
         return "due_soon"
     return "on_track"

@@ -17,8 +17,8 @@ from app import audit
 from app.engine import RunningWorkflow, TaskNotReady
 from app.engine.serialization import SERIALIZER_VERSION
 from app.extensions import db
-from app.scheduling import note_timer
 from app.models import Case, HumanTask, InstanceStatus, ProcessInstance, TaskState, Team, User
+from app.scheduling import note_timer
 from app.workflow.library import current_version, get_engine, get_library
 
 
@@ -142,7 +142,7 @@ def _project(instance: ProcessInstance, running: RunningWorkflow) -> None:
     new_ids = ready.keys() - open_rows.keys()
     if not new_ids:
         return
-    teams = dict(db.session.execute(select(Team.lane, Team.id)).tuples().all())
+    teams: dict[str, int] = {lane: team_id for lane, team_id in db.session.execute(select(Team.lane, Team.id))}
     for task_id in new_ids:
         info = ready[task_id]
         existing = db.session.get(HumanTask, task_id)

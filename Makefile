@@ -1,0 +1,68 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+VENDOR := app/static/vendor
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint bench assets db demo clean browser-deps postgres-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+.make-venv: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+.make-dev: requirements-dev.txt .make-venv
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Front-end packages come from npm at set-up, never from a CDN at run time. If npm is
+# unavailable the app still serves its pages, unstyled, and says why where a diagram goes.
+.make-assets: package.json package-lock.json app/static/src/app.scss
+	@if npm ci --no-audit --no-fund --loglevel=error; then \
+	  rm -rf $(VENDOR) && mkdir -p $(VENDOR)/govuk-frontend $(VENDOR)/bpmn-js app/static/css && \
+	  cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/govuk-frontend/ && \
+	  cp -r node_modules/govuk-frontend/dist/govuk/assets $(VENDOR)/govuk-frontend/ && \
+	  cp node_modules/bpmn-js/dist/bpmn-viewer.production.min.js $(VENDOR)/bpmn-js/ && \
+	  cp node_modules/bpmn-js/dist/bpmn-modeler.production.min.js $(VENDOR)/bpmn-js/ && \
+	  cp -r node_modules/bpmn-js/dist/assets $(VENDOR)/bpmn-js/ && \
+	  node_modules/.bin/sass --no-source-map --quiet-deps --style=compressed --load-path=node_modules \
+	    app/static/src/app.scss app/static/css/app.css && touch $@; \
+	else echo "WARNING: npm install failed; pages will be served without GOV.UK styles"; fi
+
+assets: .make-assets
+
+db: .make-venv
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) seed-demo
+
+run: .make-venv assets demo
+	SCHEDULER_ENABLED=1 $(FLASK) run --host $(HOST) --port $(PORT) --no-reload
+
+browser-deps:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: .make-dev assets browser-deps
+	$(BIN)/ruff check app forms tests bench
+	$(BIN)/pytest -q
+
+# The same suite against a real PostgreSQL (installed and started if needed).
+postgres-test: .make-dev assets
+	bash .ci/postgres.sh $(BIN)/pytest -q
+
+lint: .make-dev
+	$(BIN)/ruff check app forms tests bench
+	$(BIN)/ruff format --check app forms tests bench
+
+bench: .make-dev
+	$(BIN)/python bench/engine_overhead.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) app/static/css .make-*

@@ -1,0 +1,101 @@
+"""Shared fixtures: one app per test session on a migrated database, cleaned between tests.
+
+The database is SQLite in a temporary directory, or PostgreSQL when DATABASE_URL is
+set (as .ci/run does). The schema is built by the Alembic migrations, as in production.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from app import create_app
+from app.auth import passwords
+from app.config import ROOT, Settings
+from app.extensions import db
+from app.models import Team, User
+from tests import factories
+
+# Tables that hold reference data set up once per session; everything else is emptied per test.
+KEEP = {"team", "user_account", "team_member", "process_version", "alembic_version"}
+
+
+def _settings(tmp: Path) -> Settings:
+    url = os.environ.get("DATABASE_URL", "") or f"sqlite:///{tmp / 'test.db'}"
+    base = Settings.from_env({"CASEWORK_ENV": "test", "DATABASE_URL": url})
+    return Settings(
+        env="test",
+        secret_key="test-secret",
+        database_url=base.database_url,
+        scheduler_enabled=False,
+        processes_dir=ROOT / "processes",
+        instance_dir=tmp,
+    )
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    # argon2 at production cost makes each test user take ~50 ms; tests need no such cost.
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    tmp = tmp_path_factory.mktemp("instance")
+    flask_app = create_app(_settings(tmp), WTF_CSRF_ENABLED=False, SERVER_NAME="localhost")
+    with flask_app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("drop schema public cascade; create schema public"))
+            db.session.commit()
+        upgrade(directory=str(ROOT / "migrations"))
+        factories.create_people()
+        from app.workflow.library import publish_shipped
+
+        publish_shipped()
+        db.session.commit()
+        db.session.remove()
+    yield flask_app
+
+
+def _empty_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("truncate " + ", ".join(f'"{t.name}"' for t in tables) + " restart identity"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[Flask]:
+    """An app context on a clean database (people and published processes kept)."""
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        _empty_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(ctx: Flask) -> FlaskClient:
+    return ctx.test_client()
+
+
+@pytest.fixture
+def people(ctx: Flask) -> dict[str, User]:
+    return factories.people()
+
+
+@pytest.fixture
+def teams(ctx: Flask) -> dict[str, Team]:
+    return {t.name: t for t in db.session.scalars(db.select(Team))}
+
+
+def login(client: FlaskClient, email: str, password: str = "demo") -> None:
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
