@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
@@ -34,12 +34,15 @@ def init_web(app: Flask) -> None:
     login_manager.anonymous_user = AnonymousUserMixin
     login_manager.user_loader(_load_user)
     login_manager.request_loader(_load_user_from_token)
+    login_manager.unauthorized_handler(_unauthorized)
 
     app.after_request(_transaction_edge)
     app.teardown_request(_discard_uncommitted)
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.globals["due_status"] = due_status
+    # A local authority service: no GOV.UK brand refresh (crown, GOV.UK blue header).
+    app.jinja_env.globals["govukRebrand"] = False
     app.jinja_env.globals["assets_available"] = _assets_available(app)
     app.jinja_env.globals["now"] = lambda: datetime.now(UTC)
 
@@ -54,6 +57,15 @@ def init_web(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return jsonify(error="not_found", message="Not found"), 404
         return render_template("errors/404.html"), 404
+
+
+def _unauthorized() -> Any:
+    if request.path.startswith("/api/"):
+        return jsonify(
+            error="unauthorized", message="Send a valid API token as 'Authorization: Bearer <token>'"
+        ), 401
+    flash("Sign in to continue")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def _assets_available(app: Flask) -> bool:

@@ -46,7 +46,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     # argon2 at production cost makes each test user take ~50 ms; tests need no such cost.
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     tmp = tmp_path_factory.mktemp("instance")
-    flask_app = create_app(_settings(tmp), WTF_CSRF_ENABLED=False, SERVER_NAME="localhost")
+    flask_app = create_app(_settings(tmp), WTF_CSRF_ENABLED=False)
     with flask_app.app_context():
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("drop schema public cascade; create schema public"))

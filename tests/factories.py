@@ -129,7 +129,9 @@ def publish_test_diagram(xml: bytes, filename: str = "test.bpmn") -> Any:
             ProcessVersion.process_id == diagram.process_id, ProcessVersion.content_hash == digest
         )
     )
-    for old in db.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == diagram.process_id)):
+    for old in db.session.scalars(
+        select(ProcessVersion).where(ProcessVersion.process_id == diagram.process_id)
+    ):
         old.is_current = old is existing
     if existing is not None:
         db.session.flush()
@@ -140,7 +142,14 @@ def publish_test_diagram(xml: bytes, filename: str = "test.bpmn") -> Any:
         filename=filename,
         content_hash=digest,
         bpmn_xml=xml.decode(),
-        number=1 + len(list(db.session.scalars(select(ProcessVersion.id).where(ProcessVersion.process_id == diagram.process_id)))),
+        number=1
+        + len(
+            list(
+                db.session.scalars(
+                    select(ProcessVersion.id).where(ProcessVersion.process_id == diagram.process_id)
+                )
+            )
+        ),
         is_current=True,
     )
     db.session.add(version)

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Email
+from wtforms.validators import DataRequired
 
 from app.access import public, signed_in
 from app.auth import services
@@ -22,10 +22,7 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
     email = StringField(
         "Email address",
         widget=GovTextInput(),
-        validators=[
-            DataRequired("Enter your email address"),
-            Email("Enter an email address in the correct format, like name@example.org"),
-        ],
+        validators=[DataRequired("Enter your email address")],
     )
     password = PasswordField(
         "Password", widget=GovPasswordInput(), validators=[DataRequired("Enter your password")]

@@ -61,6 +61,57 @@ def _executable_process_ids(xml: bytes) -> list[tuple[str, str]]:
     return found
 
 
+FLOW_NODES = {
+    "task",
+    "userTask",
+    "manualTask",
+    "scriptTask",
+    "serviceTask",
+    "sendTask",
+    "receiveTask",
+    "businessRuleTask",
+    "callActivity",
+    "subProcess",
+    "transaction",
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
+    "complexGateway",
+}
+
+
+def _flow_node_ids(xml: bytes, process_id: str) -> set[str]:
+    root = etree.fromstring(xml)
+    ids: set[str] = set()
+    for proc in root.iter(f"{{{BPMN_NS}}}process"):
+        if proc.get("id") != process_id:
+            continue
+        for el in proc.iter():
+            tag = el.tag if isinstance(el.tag, str) else ""
+            if tag.startswith(f"{{{BPMN_NS}}}") and tag.split("}")[1] in FLOW_NODES and el.get("id"):
+                ids.add(el.get("id", ""))
+    return ids
+
+
+def unreachable_problems(
+    xml: bytes, filename: str, process_id: str, spec: Any, subprocess_specs: dict[str, Any]
+) -> list[str]:
+    """Nodes the engine silently dropped because no flow leads to them."""
+    parsed = set(spec.task_specs)
+    for sub in subprocess_specs.values():
+        parsed.update(sub.task_specs)
+    return [
+        f"{filename}: '{node}' cannot be reached: no sequence flow leads to it"
+        for node in sorted(_flow_node_ids(xml, process_id) - parsed)
+    ]
+
+
 def _properties(spec: Any) -> dict[str, str]:
     props: dict[str, str] = spec.extensions.get("properties", {}) if spec.extensions else {}
     return props
@@ -112,6 +163,9 @@ def parse_diagram(xml: bytes, filename: str, process_id: str | None = None) -> P
         subprocess_specs = parser.get_subprocess_specs(process_id)
     except (ValidationException, SpiffWorkflowException, etree.LxmlError) as exc:
         raise InvalidDiagram([f"{filename}: {exc}"]) from exc
+    dropped = unreachable_problems(xml, filename, process_id, spec, subprocess_specs)
+    if dropped:
+        raise InvalidDiagram(dropped)
     diagram = ParsedDiagram(
         process_id=process_id,
         name=name,

@@ -180,7 +180,10 @@ class RunningWorkflow:
         if task.state != SpiffState.READY or not task.task_spec.manual:
             raise TaskNotReady(task_id, SpiffState.get_name(task.state).lower())
         try:
-            task.task_spec.add_data_from_form(task, dict(data))
+            # Replace, never deep-merge: SpiffWorkflow's merge would splice a shorter list into a
+            # longer one already there (['a','b','c'] then ['d'] gives ['d','b','c']).
+            variable = getattr(task.task_spec, "variable", None)
+            task.set_data(**({variable: dict(data)} if variable else dict(data)))
             task.run()
         except Exception as exc:
             raise _engine_error(exc, "accept the form") from exc

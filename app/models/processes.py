@@ -27,7 +27,7 @@ class ProcessVersion(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     filename: Mapped[str] = mapped_column(String(200))
     content_hash: Mapped[str] = mapped_column(String(64))
-    bpmn_xml: Mapped[str] = mapped_column(Text)
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     number: Mapped[int]
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     is_current: Mapped[bool] = mapped_column(default=True)
@@ -62,7 +62,7 @@ class ProcessInstance(db.Model):
     end_event: Mapped[str] = mapped_column(String(200), default="")
 
     case: Mapped[Case] = relationship(back_populates="instances")
-    process_version: Mapped[ProcessVersion] = relationship(lazy="joined")
+    process_version: Mapped[ProcessVersion] = relationship()
 
     # Optimistic locking: every UPDATE checks and bumps `version`.
     __mapper_args__ = {"version_id_col": version}

@@ -30,9 +30,15 @@ class TaskState(enum.StrEnum):
 
 class HumanTask(db.Model):
     __tablename__ = "human_task"
+    # One index per worklist ordering and queue kind, so a page of a queue of any size is
+    # read in index order (see app/worklist/queries.py).
     __table_args__ = (
-        Index("ix_human_task_team_queue", "state", "team_id", "due_at"),
-        Index("ix_human_task_assignee_queue", "state", "assignee_id", "due_at"),
+        Index("ix_human_task_team_due", "state", "team_id", "due_at", "created_at"),
+        Index("ix_human_task_team_age", "state", "team_id", "created_at"),
+        Index("ix_human_task_team_child", "state", "team_id", "child_name"),
+        Index("ix_human_task_assignee_due", "state", "assignee_id", "due_at", "created_at"),
+        Index("ix_human_task_assignee_age", "state", "assignee_id", "created_at"),
+        Index("ix_human_task_assignee_child", "state", "assignee_id", "child_name"),
         Index("ix_human_task_instance_state", "instance_id", "state"),
     )
 
@@ -52,7 +58,9 @@ class HumanTask(db.Model):
         Enum(TaskState, native_enum=False, length=20), default=TaskState.OPEN
     )
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Copied from the case so worklists sort by child without a join ("Last, First").
+    child_name: Mapped[str] = mapped_column(String(210), default="")
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)

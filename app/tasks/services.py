@@ -18,11 +18,11 @@ class NotAllowed(PermissionError):
 
 
 class TaskNotOpen(Exception):
-    """The task has been completed or cancelled; `task` says by whom and when."""
+    """The task has been completed or cancelled. reload_after_conflict() says by whom and when."""
 
-    def __init__(self, task: HumanTask) -> None:
-        super().__init__(f"Task {task.id} is {task.state}")
-        self.task = task
+    def __init__(self, task_id: str) -> None:
+        super().__init__(f"Task {task_id} is no longer open")
+        self.task_id = task_id
 
 
 def find_task(task_id: str) -> HumanTask | None:
@@ -39,7 +39,7 @@ def get_task(task_id: str) -> HumanTask:
 
 def _require_open(task: HumanTask) -> None:
     if task.state != TaskState.OPEN:
-        raise TaskNotOpen(task)
+        raise TaskNotOpen(task.id)
 
 
 def claim_task(task: HumanTask, user: User) -> None:
@@ -95,8 +95,8 @@ def complete_task(task: HumanTask, form_data: dict[str, Any], user: User) -> Pro
         )
     try:
         return instances.complete_task(task, form_data, user)
-    except instances.TaskAlreadyDone:
-        raise TaskNotOpen(task) from None
+    except instances.TaskAlreadyDone as exc:
+        raise TaskNotOpen(exc.task_id) from None
 
 
 def assignable_users(task: HumanTask) -> list[User]:

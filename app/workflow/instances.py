@@ -39,7 +39,7 @@ def lock_instance(instance_id: int) -> ProcessInstance:
     instance = db.session.scalar(
         select(ProcessInstance)
         .where(ProcessInstance.id == instance_id)
-        .with_for_update()
+        .with_for_update(of=ProcessInstance)
         .execution_options(populate_existing=True)
     )
     if instance is None:
@@ -71,26 +71,26 @@ def complete_task(task: HumanTask, form_data: dict[str, Any], actor: User) -> Pr
     Raises TaskAlreadyDone when someone else got there first, and EngineError when the
     diagram fails; in both cases the caller must roll back.
     """
+    task_id = task.id
     instance = lock_instance(task.instance_id)
     db.session.refresh(task)
     if task.state != TaskState.OPEN:
-        raise TaskAlreadyDone(task.id)
+        raise TaskAlreadyDone(task_id)
     running = get_engine().load(instance.state)
     try:
-        running.complete_task(task.id, form_data)
+        running.complete_task(task_id, form_data)
     except TaskNotReady as exc:
-        raise TaskAlreadyDone(task.id) from exc
+        raise TaskAlreadyDone(task_id) from exc
     task.state = TaskState.COMPLETED
     task.completed_at = now()
     task.completed_by_id = actor.id
     task.data = form_data
     if task.assignee_id is None:
         task.assignee_id = actor.id
-    _save(instance, running, actor)
     try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise TaskAlreadyDone(task.id) from exc
+        _save(instance, running, actor)
+    except StaleDataError as exc:  # another transaction moved the instance on first
+        raise TaskAlreadyDone(task_id) from exc
     audit.record("task.completed", actor, task=task, instance=instance, after=form_data, detail=task.name)
     return instance
 
@@ -142,7 +142,11 @@ def _project(instance: ProcessInstance, running: RunningWorkflow) -> None:
     new_ids = ready.keys() - open_rows.keys()
     if not new_ids:
         return
-    teams: dict[str, int] = {lane: team_id for lane, team_id in db.session.execute(select(Team.lane, Team.id))}
+    child = instance.case.child
+    child_sort_name = f"{child.last_name}, {child.first_name}"
+    teams: dict[str, int] = {
+        lane: team_id for lane, team_id in db.session.execute(select(Team.lane, Team.id))
+    }
     for task_id in new_ids:
         info = ready[task_id]
         existing = db.session.get(HumanTask, task_id)
@@ -162,6 +166,7 @@ def _project(instance: ProcessInstance, running: RunningWorkflow) -> None:
                 documentation=info.documentation,
                 team_id=teams.get(info.lane),
                 due_at=running.due_at(task_id),
+                child_name=child_sort_name,
                 state=TaskState.OPEN,
                 created_at=now(),
             )

@@ -1,24 +1,24 @@
-"""Worklist queries: they read the human_task projection only, never workflow state."""
+"""Worklist queries: they read the human_task projection only, never workflow state.
+
+A queue can hold tens of thousands of open tasks across several teams. A page is found
+without sorting the whole queue: for each team (or for the assignee), the first
+`offset + page size` rows are read in index order, and only those few are merged and
+sliced. Tasks with no due date come after those with one, on every database.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import ColumnElement, Select, func, or_, select, union_all
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Case, Child, HumanTask, ProcessVersion, TaskState, Team, User
+from app.models import Case, HumanTask, ProcessVersion, TaskState, Team, User
 
-SORTS = {
-    "due": (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at),
-    "-due": (HumanTask.due_at.is_(None), HumanTask.due_at.desc(), HumanTask.created_at),
-    "age": (HumanTask.created_at,),
-    "-age": (HumanTask.created_at.desc(),),
-    "child": (Child.last_name, Child.first_name, HumanTask.created_at),
-    "task": (HumanTask.name, HumanTask.created_at),
-}
+SORTS = {"due": "Due date", "age": "Oldest first", "child": "Child's name"}
 
 
 @dataclass(frozen=True)
@@ -44,35 +44,90 @@ class WorklistPage:
         return max(1, -(-self.total // self.page_size))
 
 
-def _base(user: User, f: WorklistFilter) -> Select[tuple[HumanTask]]:
-    query = select(HumanTask).where(HumanTask.state == TaskState.OPEN)
-    if f.view == "team":
-        team_ids = [f.team_id] if f.team_id in user.team_ids else user.team_ids
-        query = query.where(HumanTask.team_id.in_(team_ids))
-        if f.unassigned_only:
-            query = query.where(HumanTask.assignee_id.is_(None))
-    else:
-        query = query.where(HumanTask.assignee_id == user.id)
+def _scopes(user: User, f: WorklistFilter) -> list[ColumnElement[bool]]:
+    """One condition per index range: each of the user's teams, or the user as assignee."""
+    if f.view != "team":
+        return [HumanTask.assignee_id == user.id]
+    team_ids = [f.team_id] if f.team_id in user.team_ids else user.team_ids
+    return [HumanTask.team_id == team_id for team_id in team_ids]
+
+
+def _filters(f: WorklistFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [HumanTask.state == TaskState.OPEN]
+    if f.view == "team" and f.unassigned_only:
+        conditions.append(HumanTask.assignee_id.is_(None))
     if f.process:
-        query = query.where(HumanTask.process_name == f.process)
-    return query
+        conditions.append(HumanTask.process_name == f.process)
+    return conditions
+
+
+def _ranges(f: WorklistFilter) -> list[tuple[list[ColumnElement[bool]], list[Any]]]:
+    """(extra conditions, index order) pairs that together list a scope in sort order."""
+    if f.sort == "age":
+        return [([], [HumanTask.created_at, HumanTask.id])]
+    if f.sort == "child":
+        return [([], [HumanTask.child_name, HumanTask.id])]
+    return [
+        ([HumanTask.due_at.is_not(None)], [HumanTask.due_at, HumanTask.created_at, HumanTask.id]),
+        ([HumanTask.due_at.is_(None)], [HumanTask.due_at, HumanTask.created_at, HumanTask.id]),
+    ]
+
+
+def _page_ids(user: User, f: WorklistFilter, offset: int) -> list[str]:
+    needed = offset + f.page_size
+    parts: list[Select[Any]] = []
+    for scope in _scopes(user, f):
+        for extra, order in _ranges(f):
+            parts.append(
+                select(
+                    HumanTask.id,
+                    HumanTask.due_at.is_(None).label("no_due"),
+                    HumanTask.due_at,
+                    HumanTask.created_at,
+                    HumanTask.child_name,
+                )
+                .where(scope, *_filters(f), *extra)
+                .order_by(*order)
+                .limit(needed)
+            )
+    if not parts:
+        return []
+    merged = union_all(*[select(p.subquery()) for p in parts]).subquery()
+    order = {
+        "age": [merged.c.created_at, merged.c.id],
+        "child": [merged.c.child_name, merged.c.id],
+    }.get(f.sort, [merged.c.no_due, merged.c.due_at, merged.c.created_at, merged.c.id])
+    return list(db.session.scalars(select(merged.c.id).order_by(*order).limit(f.page_size).offset(offset)))
+
+
+def _count(user: User, f: WorklistFilter) -> int:
+    scopes = _scopes(user, f)
+    if not scopes:
+        return 0
+    return (
+        db.session.scalar(select(func.count()).select_from(HumanTask).where(or_(*scopes), *_filters(f))) or 0
+    )
 
 
 def worklist(user: User, f: WorklistFilter) -> WorklistPage:
-    """One page of the user's tasks or their team's queue, filtered and sorted."""
-    base = _base(user, f)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    """One page of the user's tasks or their teams' queue, filtered and sorted."""
     page = max(1, f.page)
-    query = (
-        base.join(Case, Case.id == HumanTask.case_id)
-        .join(Child, Child.id == Case.child_id)
-        .options(contains_eager(HumanTask.case).contains_eager(Case.child))
-        .order_by(*SORTS.get(f.sort, SORTS["due"]), HumanTask.id)
-        .limit(f.page_size)
-        .offset((page - 1) * f.page_size)
+    ids = _page_ids(user, f, (page - 1) * f.page_size)
+    rows = {
+        t.id: t
+        for t in db.session.scalars(
+            select(HumanTask)
+            .where(HumanTask.id.in_(ids))
+            .options(
+                selectinload(HumanTask.case).joinedload(Case.child),
+                selectinload(HumanTask.team),
+                selectinload(HumanTask.assignee),
+            )
+        )
+    }
+    return WorklistPage(
+        tasks=[rows[i] for i in ids if i in rows], total=_count(user, f), page=page, page_size=f.page_size
     )
-    tasks = list(db.session.scalars(query).unique())
-    return WorklistPage(tasks=tasks, total=total, page=page, page_size=f.page_size)
 
 
 def process_names() -> list[str]:

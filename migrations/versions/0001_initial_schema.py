@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 18:38:25.734083
+Create Date: 2026-11-23 18:58:19.108750
 
 """
 from alembic import op
@@ -179,6 +179,7 @@ def upgrade():
     sa.Column('state', sa.Enum('OPEN', 'COMPLETED', 'CANCELLED', name='taskstate', native_enum=False, length=20), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('child_name', sa.String(length=210), nullable=False),
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('completed_by_id', sa.Integer(), nullable=True),
     sa.Column('data', sa.JSON(), nullable=True),
@@ -190,12 +191,15 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_human_task'))
     )
     with op.batch_alter_table('human_task', schema=None) as batch_op:
-        batch_op.create_index('ix_human_task_assignee_queue', ['state', 'assignee_id', 'due_at'], unique=False)
+        batch_op.create_index('ix_human_task_assignee_age', ['state', 'assignee_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_human_task_assignee_child', ['state', 'assignee_id', 'child_name'], unique=False)
+        batch_op.create_index('ix_human_task_assignee_due', ['state', 'assignee_id', 'due_at', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_human_task_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_human_task_completed_by_id'), ['completed_by_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_human_task_created_at'), ['created_at'], unique=False)
         batch_op.create_index('ix_human_task_instance_state', ['instance_id', 'state'], unique=False)
-        batch_op.create_index('ix_human_task_team_queue', ['state', 'team_id', 'due_at'], unique=False)
+        batch_op.create_index('ix_human_task_team_age', ['state', 'team_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_human_task_team_child', ['state', 'team_id', 'child_name'], unique=False)
+        batch_op.create_index('ix_human_task_team_due', ['state', 'team_id', 'due_at', 'created_at'], unique=False)
 
     op.create_table('incident',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -232,12 +236,15 @@ def downgrade():
 
     op.drop_table('incident')
     with op.batch_alter_table('human_task', schema=None) as batch_op:
-        batch_op.drop_index('ix_human_task_team_queue')
+        batch_op.drop_index('ix_human_task_team_due')
+        batch_op.drop_index('ix_human_task_team_child')
+        batch_op.drop_index('ix_human_task_team_age')
         batch_op.drop_index('ix_human_task_instance_state')
-        batch_op.drop_index(batch_op.f('ix_human_task_created_at'))
         batch_op.drop_index(batch_op.f('ix_human_task_completed_by_id'))
         batch_op.drop_index(batch_op.f('ix_human_task_case_id'))
-        batch_op.drop_index('ix_human_task_assignee_queue')
+        batch_op.drop_index('ix_human_task_assignee_due')
+        batch_op.drop_index('ix_human_task_assignee_child')
+        batch_op.drop_index('ix_human_task_assignee_age')
 
     op.drop_table('human_task')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:

@@ -26,7 +26,12 @@ def test_parse_describes_user_tasks_with_form_keys_lanes_and_guidance() -> None:
     diagram = parse_diagram(two_step(), "t.bpmn")
     assert diagram.process_id == "two_step"
     first = diagram.user_tasks[0]
-    assert (first.bpmn_id, first.name, first.lane, first.form_key) == ("first", "First step", "Early Help", "test.note")
+    assert (first.bpmn_id, first.name, first.lane, first.form_key) == (
+        "first",
+        "First step",
+        "Early Help",
+        "test.note",
+    )
     assert first.documentation == "Do the first thing well."
     assert diagram.lanes == ["Early Help"]
 
@@ -113,3 +118,18 @@ def test_due_timers_fire_and_cancel_the_interrupted_task(engine: Engine) -> None
     assert running.next_timer_due() is None
     with pytest.raises(TaskNotReady):
         running.complete_task(work.id, {})
+
+
+def test_a_later_form_replaces_a_list_rather_than_splicing_into_it(engine: Engine) -> None:
+    running = start(engine, two_step())
+    [first] = running.ready_tasks()
+    running.complete_task(first.id, {"note": "go", "needs": ["housing", "health", "parenting"]})
+    [second] = running.ready_tasks()
+    running.complete_task(second.id, {"needs": ["attendance"]})
+    assert running.data["needs"] == ["attendance"]
+
+
+def test_a_node_no_flow_reaches_is_an_error_not_silently_dropped() -> None:
+    xml = two_step().replace(b'<bpmn:sequenceFlow id="f3" sourceRef="second" targetRef="end" />', b"")
+    with pytest.raises(InvalidDiagram, match="'end' cannot be reached"):
+        parse_diagram(xml, "t.bpmn")

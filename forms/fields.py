@@ -1,0 +1,143 @@
+"""GOV.UK-pattern fields and rules shared by the task forms.
+
+Choices are written compactly as "value=Label | value=Label"; hints can be supplied per
+form module when a class is registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import wtforms
+from govuk_frontend_wtf import wtforms_widgets as gov
+from wtforms import ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
+
+from forms.base import TaskForm, task_form
+
+Choices = Sequence[tuple[str, str]]
+F = TypeVar("F", bound=type[TaskForm])
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def require(field: wtforms.Field, message: str) -> None:
+    """For validate_<field> rules: the field must be answered, unless a typing error already says why."""
+    if _blank(field.data) and not field.errors:
+        raise ValidationError(message)
+
+
+def required_if(
+    other: str, values: str | tuple[str, ...], message: str
+) -> Callable[[Any, wtforms.Field], None]:
+    """A validate_<field> rule: answer the field if the answer to `other` is (or includes) one of `values`."""
+
+    def validate(form: Any, field: wtforms.Field) -> None:
+        wanted, answer = {values} if isinstance(values, str) else set(values), form[other].data
+        if wanted & set(answer if isinstance(answer, list) else [answer]):
+            require(field, message)
+
+    return validate
+
+
+def options(spec: str) -> Choices:
+    """Choices written as "value=Label | value=Label"."""
+    return [
+        (value.strip(), label.strip()) for value, label in (part.split("=", 1) for part in spec.split("|"))
+    ]
+
+
+class GovDateField(wtforms.DateField):  # type: ignore[misc]
+    """GOV.UK day, month and year boxes: a page posts three values, the JSON API one ("27 3 2026").
+
+    Nothing typed is None; `message` makes an answer required; `limit` is "past" or "future".
+    """
+
+    def __init__(self, label: str, message: str = "", *, limit: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("description", "For example, 27 3 2026")
+        super().__init__(label, format="%d %m %Y", widget=gov.GovDateInput(), **kwargs)
+        self.message, self.limit, self.error_name = message, limit, label
+        self.flags.required = bool(message)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        parts = [str(v).strip() for v in valuelist]
+        parts = parts[0].split() if len(parts) == 1 else parts
+        self.data = None
+        # GovDateInput unpacks raw_data into its three boxes when the page is shown again.
+        self.raw_data = (parts if len(parts) == 3 else [" ".join(parts), "", ""]) if any(parts) else None
+        if not any(parts):
+            return
+        if len(parts) != 3 or not all(p.isdigit() for p in parts if p):
+            raise ValueError(f"{self.error_name} must be a real date")
+        missing = [name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part]
+        if missing:
+            raise ValueError(f"{self.error_name} must include a {' and '.join(missing)}")
+        if len(parts[2]) != 4:
+            raise ValueError("Year must include 4 numbers")
+        try:
+            self.data = datetime.strptime(" ".join(parts), "%d %m %Y").date()
+        except ValueError:
+            raise ValueError(f"{self.error_name} must be a real date") from None
+
+    def pre_validate(self, form: Any) -> None:
+        if self.message and self.data is None and not self.process_errors:
+            raise StopValidation(self.message)
+        if self.data and self.limit == "past" and self.data > date.today():
+            raise ValidationError(f"{self.error_name} must be today or in the past")
+        if self.data and self.limit == "future" and self.data < date.today():
+            raise ValidationError(f"{self.error_name} must be today or in the future")
+
+
+def radio(label: str, choices: str, message: str) -> wtforms.RadioField:
+    checks, widget = [InputRequired(message)], gov.GovRadioInput()
+    return wtforms.RadioField(
+        label, checks, choices=options(choices), invalid_choice_message=message, widget=widget
+    )
+
+
+def checkboxes(label: str, choices: str, message: str = "") -> wtforms.SelectMultipleField:
+    checks, widget = [InputRequired(message)] if message else [], gov.GovCheckboxesInput()
+    return wtforms.SelectMultipleField(label, checks, choices=options(choices), widget=widget)
+
+
+def text(label: str, message: str = "", *, limit: int = 200) -> wtforms.StringField:
+    checks: list[Any] = [DataRequired(message)] if message else []
+    checks.append(Length(max=limit, message=f"{label.rstrip('?')} must be {limit} characters or less"))
+    strip = [lambda v: v.strip() if isinstance(v, str) else v]
+    if limit > 200:
+        return wtforms.TextAreaField(label, checks, filters=strip, widget=gov.GovTextArea())
+    return wtforms.StringField(label, checks, filters=strip, widget=gov.GovTextInput())
+
+
+def textarea(label: str, message: str = "") -> wtforms.TextAreaField:
+    return text(label, message, limit=5000)
+
+
+def number(label: str, message: str, name: str = "", *, whole: bool = False) -> wtforms.Field:
+    """A percentage from 0 to 100, or (`whole`) a count of 0 or more, typed in a text input."""
+    name = name or label.removesuffix(" (%)")
+    top, bad = (float("inf"), "0 or more") if whole else (100.0, "between 0 and 100")
+    invalid = f"{name} must be a whole number, like 12" if whole else f"{name} must be a number, like 85.5"
+
+    def within(form: Any, field: wtforms.Field) -> None:  # a typing error (data None) has its own message
+        if field.data is not None and not 0 <= field.data <= top:
+            raise ValidationError(f"{name} must be {bad}")
+
+    field, checks = wtforms.IntegerField if whole else wtforms.FloatField, [InputRequired(message), within]
+    return field(label, checks, invalid_value_message=invalid, widget=gov.GovTextInput())
+
+
+def registered(form_key: str, hints: Mapping[str, str]) -> Callable[[F], F]:
+    """Register the class under its form key, giving each field its hint from `hints`."""
+
+    def register(cls: F) -> F:
+        for name, field in vars(cls).items():
+            if isinstance(field, wtforms.fields.core.UnboundField) and name in hints:
+                field.kwargs["description"] = hints[name]
+        return task_form(form_key)(cls)
+
+    return register
