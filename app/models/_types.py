@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, TypeDecorator
@@ -34,3 +35,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def enum_values(enum_class: type[enum.Enum]) -> list[str]:
+    """Store an enum's values ('open'), not its member names ('OPEN')."""
+    return [str(member.value) for member in enum_class]

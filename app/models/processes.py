@@ -10,7 +10,7 @@ from sqlalchemy import Enum, ForeignKey, Index, LargeBinary, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UTCDateTime, utcnow
+from app.models._types import UTCDateTime, enum_values, utcnow
 
 if TYPE_CHECKING:
     from app.models.cases import Case
@@ -50,7 +50,8 @@ class ProcessInstance(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("casework_case.id"), index=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
     status: Mapped[InstanceStatus] = mapped_column(
-        Enum(InstanceStatus, native_enum=False, length=20), default=InstanceStatus.RUNNING
+        Enum(InstanceStatus, native_enum=False, length=20, values_callable=enum_values),
+        default=InstanceStatus.RUNNING,
     )
     state: Mapped[bytes] = mapped_column(LargeBinary)
     serializer_version: Mapped[str] = mapped_column(String(20))

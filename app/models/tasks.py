@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UTCDateTime, utcnow
+from app.models._types import UTCDateTime, enum_values, utcnow
 
 if TYPE_CHECKING:
     from app.models.cases import Case
@@ -33,12 +33,13 @@ class HumanTask(db.Model):
     # One index per worklist ordering and queue kind, so a page of a queue of any size is
     # read in index order (see app/worklist/queries.py).
     __table_args__ = (
-        Index("ix_human_task_team_due", "state", "team_id", "due_at", "created_at"),
-        Index("ix_human_task_team_age", "state", "team_id", "created_at"),
-        Index("ix_human_task_team_child", "state", "team_id", "child_name"),
-        Index("ix_human_task_assignee_due", "state", "assignee_id", "due_at", "created_at"),
-        Index("ix_human_task_assignee_age", "state", "assignee_id", "created_at"),
-        Index("ix_human_task_assignee_child", "state", "assignee_id", "child_name"),
+        Index("ix_human_task_team_due", "state", "team_id", "due_at", "created_at", "id"),
+        Index("ix_human_task_team_age", "state", "team_id", "created_at", "id"),
+        Index("ix_human_task_team_child", "state", "team_id", "child_name", "id"),
+        Index("ix_human_task_team_assignee", "state", "team_id", "assignee_id"),
+        Index("ix_human_task_assignee_due", "state", "assignee_id", "due_at", "created_at", "id"),
+        Index("ix_human_task_assignee_age", "state", "assignee_id", "created_at", "id"),
+        Index("ix_human_task_assignee_child", "state", "assignee_id", "child_name", "id"),
         Index("ix_human_task_instance_state", "instance_id", "state"),
     )
 
@@ -55,7 +56,7 @@ class HumanTask(db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     state: Mapped[TaskState] = mapped_column(
-        Enum(TaskState, native_enum=False, length=20), default=TaskState.OPEN
+        Enum(TaskState, native_enum=False, length=20, values_callable=enum_values), default=TaskState.OPEN
     )
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 18:58:19.108750
+Create Date: 2026-11-23 19:03:12.423721
 
 """
 from alembic import op
@@ -66,7 +66,7 @@ def upgrade():
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
-    sa.Column('role', sa.Enum('PRACTITIONER', 'MANAGER', 'PROCESS_OWNER', 'ADMIN', name='role', native_enum=False, length=20), nullable=False),
+    sa.Column('role', sa.Enum('practitioner', 'manager', 'process_owner', 'admin', name='role', native_enum=False, length=20), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
@@ -125,7 +125,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('process_version_id', sa.Integer(), nullable=False),
-    sa.Column('status', sa.Enum('RUNNING', 'COMPLETED', 'INCIDENT', 'CANCELLED', name='instancestatus', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('running', 'completed', 'incident', 'cancelled', name='instancestatus', native_enum=False, length=20), nullable=False),
     sa.Column('state', sa.LargeBinary(), nullable=False),
     sa.Column('serializer_version', sa.String(length=20), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -176,7 +176,7 @@ def upgrade():
     sa.Column('documentation', sa.Text(), nullable=False),
     sa.Column('team_id', sa.Integer(), nullable=True),
     sa.Column('assignee_id', sa.Integer(), nullable=True),
-    sa.Column('state', sa.Enum('OPEN', 'COMPLETED', 'CANCELLED', name='taskstate', native_enum=False, length=20), nullable=False),
+    sa.Column('state', sa.Enum('open', 'completed', 'cancelled', name='taskstate', native_enum=False, length=20), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('child_name', sa.String(length=210), nullable=False),
@@ -191,15 +191,16 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_human_task'))
     )
     with op.batch_alter_table('human_task', schema=None) as batch_op:
-        batch_op.create_index('ix_human_task_assignee_age', ['state', 'assignee_id', 'created_at'], unique=False)
-        batch_op.create_index('ix_human_task_assignee_child', ['state', 'assignee_id', 'child_name'], unique=False)
-        batch_op.create_index('ix_human_task_assignee_due', ['state', 'assignee_id', 'due_at', 'created_at'], unique=False)
+        batch_op.create_index('ix_human_task_assignee_age', ['state', 'assignee_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_human_task_assignee_child', ['state', 'assignee_id', 'child_name', 'id'], unique=False)
+        batch_op.create_index('ix_human_task_assignee_due', ['state', 'assignee_id', 'due_at', 'created_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_human_task_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_human_task_completed_by_id'), ['completed_by_id'], unique=False)
         batch_op.create_index('ix_human_task_instance_state', ['instance_id', 'state'], unique=False)
-        batch_op.create_index('ix_human_task_team_age', ['state', 'team_id', 'created_at'], unique=False)
-        batch_op.create_index('ix_human_task_team_child', ['state', 'team_id', 'child_name'], unique=False)
-        batch_op.create_index('ix_human_task_team_due', ['state', 'team_id', 'due_at', 'created_at'], unique=False)
+        batch_op.create_index('ix_human_task_team_age', ['state', 'team_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_human_task_team_assignee', ['state', 'team_id', 'assignee_id'], unique=False)
+        batch_op.create_index('ix_human_task_team_child', ['state', 'team_id', 'child_name', 'id'], unique=False)
+        batch_op.create_index('ix_human_task_team_due', ['state', 'team_id', 'due_at', 'created_at', 'id'], unique=False)
 
     op.create_table('incident',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -238,6 +239,7 @@ def downgrade():
     with op.batch_alter_table('human_task', schema=None) as batch_op:
         batch_op.drop_index('ix_human_task_team_due')
         batch_op.drop_index('ix_human_task_team_child')
+        batch_op.drop_index('ix_human_task_team_assignee')
         batch_op.drop_index('ix_human_task_team_age')
         batch_op.drop_index('ix_human_task_instance_state')
         batch_op.drop_index(batch_op.f('ix_human_task_completed_by_id'))

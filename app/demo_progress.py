@@ -1,0 +1,160 @@
+"""Moves demo cases along the referral process so a new user sees a living caseload.
+
+Each case is taken to one of a dozen stages through the same service a form submit uses,
+with the data the forms would record, dated from the case's referral date.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Case, HumanTask, TaskState, User
+from app.tasks.services import claim_task, complete_task
+
+# The path each stage takes, as (form key, choices) steps from triage onwards.
+STAGES: list[list[tuple[str, dict[str, Any]]]] = [
+    [],
+    [("referral.triage", {"triage_decision": "seek_consent"})],
+    [("referral.triage", {"triage_decision": "seek_consent"}), ("referral.consent", {"consent": "given"})],
+    [
+        ("referral.triage", {"triage_decision": "seek_consent"}),
+        ("referral.consent", {"consent": "given"}),
+        ("referral.allocate", {}),
+    ],
+    [
+        ("referral.triage", {"triage_decision": "seek_consent"}),
+        ("referral.consent", {"consent": "given"}),
+        ("referral.allocate", {}),
+        ("referral.assessment", {}),
+    ],
+    [
+        ("referral.triage", {"triage_decision": "seek_consent"}),
+        ("referral.consent", {"consent": "given"}),
+        ("referral.allocate", {}),
+        ("referral.assessment", {}),
+        ("referral.taf_meeting", {}),
+    ],
+    [("referral.triage", {"triage_decision": "school_support"}), ("referral.advise_school", {})],
+    [("referral.triage", {"triage_decision": "step_up"})],
+    [("referral.triage", {"triage_decision": "seek_consent"}), ("referral.consent", {"consent": "refused"})],
+    [
+        ("referral.triage", {"triage_decision": "seek_consent"}),
+        ("referral.consent", {"consent": "given"}),
+        ("referral.allocate", {}),
+        ("referral.assessment", {}),
+        ("referral.taf_meeting", {}),
+        ("referral.review", {"review_outcome": "refer_legal"}),
+    ],
+    [
+        ("referral.triage", {"triage_decision": "seek_consent"}),
+        ("referral.consent", {"consent": "given"}),
+        ("referral.allocate", {}),
+        ("referral.assessment", {}),
+        ("referral.taf_meeting", {}),
+        ("referral.review", {"review_outcome": "continue"}),
+    ],
+    [
+        ("referral.triage", {"triage_decision": "school_support"}),
+        ("referral.advise_school", {}),
+        ("referral.school_support", {"school_outcome": "improved"}),
+    ],
+]
+
+
+def task_data(form_key: str, start: date, choices: dict[str, Any]) -> dict[str, Any]:
+    """What the form for `form_key` records, dated from the referral date."""
+    day = lambda n: (start + timedelta(days=n)).isoformat()  # noqa: E731
+    data: dict[str, dict[str, Any]] = {
+        "referral.triage": {
+            "existing_involvement": "none",
+            "triage_decision": "seek_consent",
+            "triage_reasons": "Attendance below 90%; no open plan; the school asked for help.",
+        },
+        "referral.consent": {
+            "consent": "given",
+            "consent_date": day(2),
+            "consent_given_by": "Parent",
+            "consent_share_with": ["school", "health"],
+            "consent_notes": "",
+        },
+        "referral.allocate": {
+            "lead_practitioner_name": "Dana Lewis",
+            "lead_practitioner_service": "Early Help",
+            "family_had_say": "yes",
+            "allocation_date": day(3),
+            "allocation_notes": "",
+        },
+        "referral.assessment": {
+            "assessment_date": day(8),
+            "needs_identified": ["school_attendance", "emotional_wellbeing"],
+            "other_needs": "",
+            "child_voice": "Mornings are hard; I worry about my friends.",
+            "family_strengths": "Parent is committed and in touch with school.",
+            "assessment_summary": "Anxiety about school; mornings are the pinch point.",
+        },
+        "referral.taf_meeting": {
+            "taf_meeting_date": day(12),
+            "family_attended": "yes",
+            "taf_attendees": "Head of year; school nurse; lead practitioner",
+            "plan_outcomes": "Attendance above 90% by the end of term.",
+            "plan_actions": "Soft start and a mentor; sleep advice from the nurse.",
+            "next_review_date": day(40),
+        },
+        "referral.review": {
+            "review_date": day(40),
+            "review_attendance_percent": 88.0,
+            "review_progress": "Late marks halved; mentor sessions going well.",
+            "review_child_views": "Lunch club helps.",
+            "review_outcome": "continue",
+            "next_review_date": day(82),
+            "review_outcome_reasons": "Support not taken up.",
+        },
+        "referral.advise_school": {
+            "school_contact_name": "Attendance lead",
+            "advice_given": "Hold an attendance meeting and agree a plan.",
+            "school_support_recommended": ["attendance_meeting", "attendance_plan"],
+            "safeguarding_concern": "no",
+            "safeguarding_details": "",
+            "school_review_date": day(30),
+        },
+        "referral.school_support": {
+            "school_support_provided": ["attendance_meeting", "attendance_plan"],
+            "school_support_details": "Meeting held; plan agreed with the family.",
+            "family_engagement": "engaged",
+            "school_attendance_percent": 93.0,
+            "school_review_held_date": day(30),
+            "school_outcome": "improved",
+            "school_outcome_reasons": "",
+        },
+    }
+    return {**data[form_key], **choices}
+
+
+def _open_task(case: Case) -> HumanTask | None:
+    return db.session.scalar(
+        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskState.OPEN)
+    )
+
+
+def advance(case: Case, n: int, rng: random.Random, people: dict[str, User]) -> None:
+    """Take the n-th demo case to one of the stages, completing each task as its team would."""
+    by_lane = {
+        "Early Help": [people["practitioner@example.org"], people["family.worker@example.org"]],
+        "Schools": [people["school@example.org"]],
+        "CAS": [people["social.worker@example.org"]],
+        "ACE": [people["attendance.officer@example.org"]],
+    }
+    for form_key, choices in STAGES[n % len(STAGES)]:
+        task = _open_task(case)
+        if task is None or task.form_key != form_key:
+            break
+        worker = rng.choice(by_lane[task.lane])
+        complete_task(task, task_data(form_key, case.referral_date, choices), worker)
+    task = _open_task(case)
+    if task is not None and task.lane == "Early Help" and rng.random() < 0.5:
+        claim_task(task, rng.choice(by_lane["Early Help"]))
