@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
 from wtforms import Field
+from wtforms.fields.choices import SelectChoice
 
 FORMS: dict[str, type[TaskForm]] = {}
 _NOT_DATA = {"csrf_token", "submit"}
@@ -47,6 +48,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _as_choice(choice: Any) -> SelectChoice:
+    return choice if isinstance(choice, SelectChoice) else SelectChoice(*choice[:2])
+
+
 class TaskForm(FlaskForm):  # type: ignore[misc]
     """A form for one human task. Field names become the keys of the task's data."""
 
@@ -73,5 +78,5 @@ class TaskForm(FlaskForm):  # type: ignore[misc]
         for f in form.data_fields():
             choices = getattr(f, "choices", None)
             if choices:
-                labels[f.name] = {str(value): str(label) for value, label in choices}
+                labels[f.name] = {str(c.value): str(c.label) for c in map(_as_choice, choices)}
         return labels

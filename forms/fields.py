@@ -13,11 +13,12 @@ from typing import Any, TypeVar
 import wtforms
 from govuk_frontend_wtf import wtforms_widgets as gov
 from wtforms import ValidationError
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
 from forms.base import TaskForm, task_form
 
-Choices = Sequence[tuple[str, str]]
+Choices = Sequence[SelectChoice]
 F = TypeVar("F", bound=type[TaskForm])
 
 
@@ -47,7 +48,8 @@ def required_if(
 def options(spec: str) -> Choices:
     """Choices written as "value=Label | value=Label"."""
     return [
-        (value.strip(), label.strip()) for value, label in (part.split("=", 1) for part in spec.split("|"))
+        SelectChoice(value.strip(), label.strip())
+        for value, label in (part.split("=", 1) for part in spec.split("|"))
     ]
 
 

@@ -22,10 +22,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-YEAR_GROUPS = [("", "Select year group")] + [
-    (y, y) for y in ["Nursery", "Reception"] + [f"Year {n}" for n in range(1, 14)]
+YEAR_GROUPS = [SelectChoice("", "Select year group")] + [
+    SelectChoice(y, y) for y in ["Nursery", "Reception"] + [f"Year {n}" for n in range(1, 14)]
 ]
 
 

@@ -43,9 +43,6 @@ LANES = {"Early Help", "Schools", "CAS", "ACE"}
 FLOW_NODES = {"startEvent", "endEvent", "userTask", "exclusiveGateway"}
 LONDON = ZoneInfo("Europe/London")
 
-# WTForms 3.3 deprecates (value, label) tuples as choices; forms.base.TaskForm.choice_labels
-# still unpacks choices as pairs, so the forms keep tuples until both move to SelectChoice.
-pytestmark = pytest.mark.filterwarnings("ignore:Passing SelectField choices as tuples:DeprecationWarning")
 
 HELPERS = {"add_working_days": deadline_iso, "today": lambda: date.today().isoformat()}
 START_DATA: dict[str, Any] = {
@@ -482,7 +479,7 @@ def test_expressions_read_only_start_data_form_fields_and_helpers(
         assert isinstance(compare, ast.Compare) and isinstance(compare.ops[0], ast.Eq)
         name, value = compare.left.id, compare.comparators[0].value  # type: ignore[attr-defined]
         assert isinstance(fields[name], RadioField)
-        assert value in {str(v) for v, _label in fields[name].choices}, condition
+        assert value in {str(c.value) for c in fields[name].choices}, condition
 
 
 def test_form_fields_are_safe_task_data_keys(diagram: ParsedDiagram, form_app: Flask) -> None:
