@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
@@ -47,6 +47,13 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     tmp = tmp_path_factory.mktemp("instance")
     flask_app = create_app(_settings(tmp), WTF_CSRF_ENABLED=False)
+
+    @flask_app.before_request
+    def _fresh_user_per_request() -> None:
+        # Test requests share the test's app context, and so its `g`; in production each
+        # request has its own. Without this, the user of one client leaks into the next.
+        g.pop("_login_user", None)
+
     with flask_app.app_context():
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("drop schema public cascade; create schema public"))
