@@ -8,6 +8,28 @@ from app.extensions import db
 from app.models import AuditEvent, Case, HumanTask, ProcessInstance, User
 
 
+ACTION_LABELS = {
+    "case.referred": "Referred",
+    "case.viewed": "Viewed the case",
+    "process.started": "Process started",
+    "process.completed": "Process finished",
+    "task.claimed": "Claimed a task",
+    "task.released": "Released a task to the team queue",
+    "task.assigned": "Assigned a task",
+    "task.completed": "Completed a task",
+    "timer.fired": "A deadline timer fired",
+    "incident.raised": "A step failed (incident raised)",
+    "incident.resolved": "Incident resolved",
+    "auth.signed_in": "Signed in",
+    "auth.failed": "Failed sign-in",
+    "api_token.created": "API token created",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
 def record(
     action: str,
     actor: User | None,

@@ -11,6 +11,7 @@ from flask import Flask, Response, flash, jsonify, redirect, render_template, re
 from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
+from app.audit import action_label
 from app.extensions import db, login_manager
 from app.models import ApiToken, User
 from app.timescales.status import due_status
@@ -41,6 +42,7 @@ def init_web(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.globals["due_status"] = due_status
+    app.jinja_env.filters["action"] = action_label
     # A local authority service: no GOV.UK brand refresh (crown, GOV.UK blue header).
     app.jinja_env.globals["govukRebrand"] = False
     app.jinja_env.globals["assets_available"] = _assets_available(app)

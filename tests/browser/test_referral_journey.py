@@ -1,0 +1,70 @@
+"""In a real browser: sign in, refer a child, complete the first task, see it leave the worklist."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(os.environ.get("CASEWORK_SCREENSHOTS", "test-artifacts"))
+
+
+def test_refer_a_child_and_complete_triage(page) -> None:
+    page.goto("/worklist")
+    assert "/login" in page.url  # signed-out visitors go to sign-in first
+    page.get_by_label("Email address").fill("practitioner@example.org")
+    page.get_by_label("Password", exact=True).fill("demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Worklist").wait_for()
+
+    page.get_by_role("link", name="Refer a child").click()
+    page.get_by_label("First name").fill("Oscar")
+    page.get_by_label("Last name").fill("Mensah")
+    dob = page.get_by_role("group", name="Date of birth")
+    dob.get_by_label("Day").fill("4")
+    dob.get_by_label("Month").fill("9")
+    dob.get_by_label("Year").fill("2016")
+    page.get_by_label("School", exact=True).fill("Parkview Primary School")
+    page.get_by_label("Year group").select_option("Year 5")
+    page.get_by_role("textbox", name="Attendance this school year").fill("86.5")
+    page.get_by_label("Reasons for concern").fill("Absent most Mondays; mother says he has stomach aches.")
+    page.get_by_label("Your name").fill("Priya Shah")
+    page.get_by_label("Your role").fill("Family support worker")
+    page.get_by_label("Your organisation").fill("Early Help")
+    page.get_by_role("button", name="Send referral").click()
+
+    # Forgot the referral date: the error summary says so and nothing typed is lost.
+    page.get_by_text("There is a problem").wait_for()
+    assert page.get_by_role("link", name="Enter the date of referral").is_visible()
+    assert page.get_by_label("First name").input_value() == "Oscar"
+    referral = page.get_by_role("group", name="Date of referral")
+    referral.get_by_label("Day").fill("20")
+    referral.get_by_label("Month").fill("11")
+    referral.get_by_label("Year").fill("2026")
+    page.get_by_role("button", name="Send referral").click()
+
+    page.get_by_role("heading", name="Oscar Mensah").wait_for()
+    assert page.get_by_text("Referral recorded").is_visible()
+
+    page.get_by_role("link", name="Worklist").click()
+    page.get_by_role("link", name="My team's tasks").click()
+    row = page.get_by_role("row").filter(has_text="Oscar Mensah")
+    assert row.get_by_role("link", name="Triage the referral").is_visible()
+    row.get_by_role("button", name="Claim").click()
+    page.get_by_role("heading", name="Triage the referral").wait_for()
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "task.png"), full_page=True)
+
+    page.get_by_label("No one").check()
+    page.get_by_label("Offer Early Help and ask for consent").check()
+    page.get_by_role("textbox", name="Reasons for your decision").fill("No open plan; the family asked for help.")
+    page.get_by_role("button", name="Save and continue").click()
+
+    page.get_by_role("heading", name="Oscar Mensah").wait_for()
+    assert page.get_by_role("link", name="Seek consent from the family").is_visible()
+    page.get_by_role("link", name="Worklist").click()
+    page.get_by_role("heading", name="Worklist").wait_for()
+    assert page.get_by_role("link", name="Triage the referral").count() == 0
+    page.screenshot(path=str(SHOTS / "worklist.png"), full_page=True)
