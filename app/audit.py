@@ -7,7 +7,6 @@ from typing import Any
 from app.extensions import db
 from app.models import AuditEvent, Case, HumanTask, ProcessInstance, User
 
-
 ACTION_LABELS = {
     "case.referred": "Referred",
     "case.viewed": "Viewed the case",

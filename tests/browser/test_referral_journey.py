@@ -59,7 +59,9 @@ def test_refer_a_child_and_complete_triage(page) -> None:
 
     page.get_by_label("No one").check()
     page.get_by_label("Offer Early Help and ask for consent").check()
-    page.get_by_role("textbox", name="Reasons for your decision").fill("No open plan; the family asked for help.")
+    page.get_by_role("textbox", name="Reasons for your decision").fill(
+        "No open plan; the family asked for help."
+    )
     page.get_by_role("button", name="Save and continue").click()
 
     page.get_by_role("heading", name="Oscar Mensah").wait_for()
