@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy import insert
 
 from app.extensions import db
 from app.models import AuditEvent, Case, HumanTask, ProcessInstance, User
@@ -39,23 +42,29 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     detail: str = "",
-) -> AuditEvent:
-    """Append one audit event to the current transaction."""
+) -> None:
+    """Append one audit event to the current transaction.
+
+    Written with a plain INSERT on the request's connection, not through the unit of work:
+    the trail is append-only, nothing reads it back in the same request, and it is on every
+    request's path. Rows it refers to must already be flushed.
+    """
     if case is None and task is not None:
         case_id: int | None = task.case_id
     elif case is None and instance is not None:
         case_id = instance.case_id
     else:
         case_id = case.id if case is not None else None
-    event = AuditEvent(
-        actor_id=actor.id if actor is not None else None,
-        action=action,
-        case_id=case_id,
-        instance_id=instance.id if instance is not None else (task.instance_id if task else None),
-        task_id=task.id if task is not None else None,
-        before=before,
-        after=after,
-        detail=detail,
+    db.session.connection().execute(
+        insert(AuditEvent.__table__).values(
+            at=datetime.now(UTC),
+            actor_id=actor.id if actor is not None else None,
+            action=action,
+            case_id=case_id,
+            instance_id=instance.id if instance is not None else (task.instance_id if task else None),
+            task_id=task.id if task is not None else None,
+            before=before,
+            after=after,
+            detail=detail,
+        )
     )
-    db.session.add(event)
-    return event

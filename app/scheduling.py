@@ -35,13 +35,16 @@ def fire_instance(app: Flask, instance_id: int) -> bool:
     """Fire one instance's due timers in a transaction of its own."""
     from app.engine import EngineError
     from app.oversight.services import record_failure_after_rollback
-    from app.workflow.instances import fire_timers
+    from app.workflow.instances import InstanceMoved, fire_timers
 
     with app.app_context():
         try:
             fired = fire_timers(instance_id)
             db.session.commit()
             return fired
+        except InstanceMoved:  # another process fired it first
+            db.session.rollback()
+            return False
         except EngineError as exc:
             record_failure_after_rollback(instance_id, exc.message, None, exc.task_id, exc.task_name)
             return False

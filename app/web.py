@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import AnonymousUserMixin
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.audit import action_label
 from app.extensions import db, login_manager
@@ -33,7 +34,7 @@ def init_web(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue"
     login_manager.login_message_category = "info"
     login_manager.anonymous_user = AnonymousUserMixin
-    login_manager.user_loader(_load_user)
+    login_manager.user_loader(load_user)
     login_manager.request_loader(_load_user_from_token)
     login_manager.unauthorized_handler(_unauthorized)
 
@@ -74,8 +75,13 @@ def _assets_available(app: Flask) -> bool:
     return (Path(app.static_folder or "") / "vendor" / "govuk-frontend" / "govuk-frontend.min.js").exists()
 
 
-def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
+def load_user(user_id: str) -> User | None:
+    """The signed-in user with their teams (every access check reads them), if still active."""
+    user = (
+        db.session.execute(select(User).options(joinedload(User.teams)).where(User.id == int(user_id)))
+        .unique()
+        .scalar_one_or_none()
+    )
     return user if user is not None and user.active else None
 
 

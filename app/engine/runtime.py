@@ -84,8 +84,9 @@ class Engine:
         running._step("start")
         return running
 
-    def load(self, blob: bytes) -> RunningWorkflow:
-        workflow = serialization.load(blob)
+    def load(self, blob: bytes, diagram: ParsedDiagram) -> RunningWorkflow:
+        """Restore a saved instance of `diagram` (the version it was started on)."""
+        workflow = serialization.load(blob, diagram.spec, diagram.subprocess_specs)
         workflow.script_engine = self.script_engine
         return RunningWorkflow(workflow, self)
 

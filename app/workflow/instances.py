@@ -10,16 +10,25 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit
 from app.engine import RunningWorkflow, TaskNotReady
 from app.engine.serialization import SERIALIZER_VERSION
 from app.extensions import db
-from app.models import Case, HumanTask, InstanceStatus, ProcessInstance, TaskState, Team, User
+from app.models import Case, HumanTask, InstanceStatus, ProcessInstance, TaskState, User
 from app.scheduling import note_timer
-from app.workflow.library import current_version, get_engine, get_library
+from app.workflow.library import current_version, get_engine, get_library, team_for_lane
+
+# Hot writes go straight to the tables on the request's connection (same transaction): every
+# request of every case makes them, and the ORM's unit of work costs more than the SQL.
+INSTANCES = ProcessInstance.__table__
+TASKS = HumanTask.__table__
+
+
+class InstanceMoved(Exception):
+    """The instance row changed after this request loaded it; the request must roll back."""
 
 
 class TaskAlreadyDone(Exception):
@@ -35,7 +44,7 @@ def now() -> datetime:
 
 
 def lock_instance(instance_id: int) -> ProcessInstance:
-    """Load an instance and lock its row until the transaction ends."""
+    """Load an instance, locking its row until the transaction ends."""
     instance = db.session.scalar(
         select(ProcessInstance)
         .where(ProcessInstance.id == instance_id)
@@ -47,21 +56,23 @@ def lock_instance(instance_id: int) -> ProcessInstance:
     return instance
 
 
+def _load(instance: ProcessInstance) -> RunningWorkflow:
+    return get_engine().load(
+        instance.state, get_library().diagram_for_version_id(instance.process_version_id)
+    )
+
+
 def start_process(case: Case, process_id: str, data: dict[str, Any], actor: User | None) -> ProcessInstance:
     """Start the current version of a process on a case and project its first tasks."""
     version = current_version(process_id)
-    diagram = get_library().diagram_for(version)
-    running = get_engine().start(diagram, data)
-    instance = ProcessInstance(
-        case=case,
-        process_version=version,
-        state=b"",
-        serializer_version=SERIALIZER_VERSION,
-    )
+    running = get_engine().start(get_library().diagram_for(version), data)
+    values = _state_of(running, already_finished=False)
+    instance = ProcessInstance(case=case, process_version=version, **values)
+    finished = "status" in values
     db.session.add(instance)
     db.session.flush()
-    _save(instance, running, actor)
     audit.record("process.started", actor, case=case, instance=instance, detail=version.name)
+    _after_step(instance, running, child_sort_name(case), actor, finished)
     return instance
 
 
@@ -69,29 +80,30 @@ def complete_task(task: HumanTask, form_data: dict[str, Any], actor: User) -> Pr
     """Complete an open human task with validated form data and move the case on.
 
     Raises TaskAlreadyDone when someone else got there first, and EngineError when the
-    diagram fails; in both cases the caller must roll back.
+    diagram fails; in both cases the caller must roll back. The saved workflow, not the
+    task row, decides whether the task is still open: it is read under the row lock.
     """
-    task_id = task.id
+    task_id, child_name = task.id, task.child_name
     instance = lock_instance(task.instance_id)
-    db.session.refresh(task)
-    if task.state != TaskState.OPEN:
-        raise TaskAlreadyDone(task_id)
-    running = get_engine().load(instance.state)
+    running = _load(instance)
     try:
         running.complete_task(task_id, form_data)
     except TaskNotReady as exc:
         raise TaskAlreadyDone(task_id) from exc
-    task.state = TaskState.COMPLETED
-    task.completed_at = now()
-    task.completed_by_id = actor.id
-    task.data = form_data
-    if task.assignee_id is None:
-        task.assignee_id = actor.id
     try:
-        _save(instance, running, actor)
-    except StaleDataError as exc:  # another transaction moved the instance on first
+        finished = _write(instance, running)
+    except InstanceMoved as exc:
         raise TaskAlreadyDone(task_id) from exc
+    _write_task(
+        task,
+        state=TaskState.COMPLETED,
+        completed_at=now(),
+        completed_by_id=actor.id,
+        data=form_data,
+        assignee_id=task.assignee_id or actor.id,
+    )
     audit.record("task.completed", actor, task=task, instance=instance, after=form_data, detail=task.name)
+    _after_step(instance, running, child_name, actor, finished)
     return instance
 
 
@@ -102,72 +114,121 @@ def fire_timers(instance_id: int) -> bool:
         return False
     if instance.next_timer_at is None or instance.next_timer_at > now():
         return False
-    running = get_engine().load(instance.state)
+    running = _load(instance)
     fired = running.fire_due_timers()
-    _save(instance, running, None)
+    finished = _write(instance, running)
     if fired:
         audit.record("timer.fired", None, instance=instance)
+    _after_step(instance, running, child_sort_name(instance.case), None, finished)
     return fired
 
 
-def _save(instance: ProcessInstance, running: RunningWorkflow, actor: User | None) -> None:
-    instance.state = running.dump()
-    instance.serializer_version = SERIALIZER_VERSION
-    instance.next_timer_at = running.next_timer_due()
-    instance.updated_at = now()
-    if running.is_completed():
-        instance.status = InstanceStatus.COMPLETED
-        instance.completed_at = instance.updated_at
-        instance.end_event = running.end_event_name()
-        instance.next_timer_at = None
+def child_sort_name(case: Case) -> str:
+    return f"{case.child.last_name}, {case.child.first_name}"
+
+
+def _state_of(running: RunningWorkflow, already_finished: bool) -> dict[str, Any]:
+    """The instance row's columns for the workflow as it now stands."""
+    values: dict[str, Any] = {
+        "state": running.dump(),
+        "serializer_version": SERIALIZER_VERSION,
+        "next_timer_at": running.next_timer_due(),
+        "updated_at": now(),
+    }
+    if running.is_completed() and not already_finished:
+        values |= {
+            "status": InstanceStatus.COMPLETED,
+            "completed_at": values["updated_at"],
+            "end_event": running.end_event_name(),
+            "next_timer_at": None,
+        }
+    return values
+
+
+def _write(instance: ProcessInstance, running: RunningWorkflow) -> bool:
+    """Save the workflow onto its row with one UPDATE that checks and bumps `version`.
+
+    Raises InstanceMoved (and the caller rolls back) if the row is no longer at the
+    version this request loaded: another request moved the instance on first. A plain
+    UPDATE rather than the unit of work, because every request of every case runs it.
+    """
+    before = instance.version
+    values = _state_of(running, instance.status == InstanceStatus.COMPLETED)
+    table = INSTANCES
+    result = db.session.connection().execute(
+        update(table)
+        .where(table.c.id == instance.id, table.c.version == before)
+        .values(**values, version=before + 1)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise InstanceMoved(instance.id)
+    for column, value in {**values, "version": before + 1}.items():
+        set_committed_value(instance, column, value)
+    return "status" in values
+
+
+def _write_task(task: HumanTask, **values: Any) -> None:
+    db.session.connection().execute(update(TASKS).where(TASKS.c.id == task.id).values(**values))
+    for column, value in values.items():
+        set_committed_value(task, column, value)
+
+
+def _after_step(
+    instance: ProcessInstance, running: RunningWorkflow, child_name: str, actor: User | None, finished: bool
+) -> None:
+    _project(instance, running, child_name)
+    if finished:
         audit.record("process.completed", actor, instance=instance, detail=instance.end_event)
-    _project(instance, running)
-    db.session.flush()
     note_timer(instance.id, instance.next_timer_at)
 
 
-def _project(instance: ProcessInstance, running: RunningWorkflow) -> None:
-    """Make the human_task rows of the instance match the engine's ready tasks."""
+def _project(instance: ProcessInstance, running: RunningWorkflow, child_name: str) -> None:
+    """Make the human_task rows of the instance match the engine's ready tasks.
+
+    New tasks are written with one plain INSERT: nothing reads them back in this request.
+    """
     ready = {t.id: t for t in running.ready_tasks()}
-    open_rows = {
-        row.id: row
-        for row in db.session.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.OPEN)
+    rows: dict[str, TaskState] = dict(
+        db.session.execute(
+            select(HumanTask.id, HumanTask.state).where(
+                HumanTask.instance_id == instance.id,
+                or_(HumanTask.state == TaskState.OPEN, HumanTask.id.in_(list(ready))),
+            )
+        ).all()
+    )
+    gone = [task_id for task_id, state in rows.items() if state == TaskState.OPEN and task_id not in ready]
+    if gone:
+        db.session.connection().execute(
+            update(TASKS).where(TASKS.c.id.in_(gone)).values(state=TaskState.CANCELLED, completed_at=now())
         )
-    }
-    for task_id, row in open_rows.items():
-        if task_id not in ready:
-            row.state = TaskState.CANCELLED
-            row.completed_at = now()
-    new_ids = ready.keys() - open_rows.keys()
+    reopened = [task_id for task_id, state in rows.items() if task_id in ready and state != TaskState.OPEN]
+    if reopened:
+        db.session.connection().execute(
+            update(TASKS).where(TASKS.c.id.in_(reopened)).values(state=TaskState.OPEN)
+        )
+    new_ids = ready.keys() - rows.keys()
     if not new_ids:
         return
-    child = instance.case.child
-    child_sort_name = f"{child.last_name}, {child.first_name}"
-    teams: dict[str, int] = {
-        lane: team_id for lane, team_id in db.session.execute(select(Team.lane, Team.id))
-    }
-    for task_id in new_ids:
-        info = ready[task_id]
-        existing = db.session.get(HumanTask, task_id)
-        if existing is not None:  # a task the engine re-opened (e.g. a loop)
-            existing.state = TaskState.OPEN
-            continue
-        db.session.add(
-            HumanTask(
-                id=task_id,
-                instance_id=instance.id,
-                case_id=instance.case_id,
-                bpmn_id=info.bpmn_id,
-                name=info.name,
-                process_name=info.process_name,
-                form_key=info.form_key,
-                lane=info.lane,
-                documentation=info.documentation,
-                team_id=teams.get(info.lane),
-                due_at=running.due_at(task_id),
-                child_name=child_sort_name,
-                state=TaskState.OPEN,
-                created_at=now(),
-            )
-        )
+    created = now()
+    db.session.connection().execute(
+        insert(TASKS),
+        [
+            {
+                "id": task_id,
+                "instance_id": instance.id,
+                "case_id": instance.case_id,
+                "bpmn_id": ready[task_id].bpmn_id,
+                "name": ready[task_id].name,
+                "process_name": ready[task_id].process_name,
+                "form_key": ready[task_id].form_key,
+                "lane": ready[task_id].lane,
+                "documentation": ready[task_id].documentation,
+                "team_id": team_for_lane(ready[task_id].lane),
+                "due_at": running.due_at(task_id),
+                "child_name": child_name,
+                "state": TaskState.OPEN,
+                "created_at": created,
+            }
+            for task_id in sorted(new_ids)
+        ],
+    )

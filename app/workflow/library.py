@@ -7,6 +7,7 @@ current version of a process; running instances keep the version they started on
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,18 @@ class ProcessLibrary:
             self.shipped[diagram.process_id] = ShippedDiagram(path, xml, diagram)
         if problems:
             raise InvalidDiagram(problems)
+
+    def diagram_for_version_id(self, version_id: int) -> ParsedDiagram:
+        """The parsed diagram of a version by id. Versions never change, so once parsed in
+        this thread it is found again without touching the database."""
+        by_id: dict[int, ParsedDiagram] = self._local.__dict__.setdefault("by_id", {})
+        diagram = by_id.get(version_id)
+        if diagram is None:
+            version = db.session.get(ProcessVersion, version_id)
+            if version is None:
+                raise ProcessNotPublished(f"No process version {version_id}")
+            diagram = by_id[version_id] = self.diagram_for(version)
+        return diagram
 
     def diagram_for(self, version: ProcessVersion) -> ParsedDiagram:
         """The parsed diagram of a version; parsed once per thread (specs are not thread-safe)."""
@@ -158,3 +171,22 @@ def publish_shipped() -> list[ProcessVersion]:
         published.append(version)
     db.session.flush()
     return published
+
+
+_LANE_TTL_SECONDS = 60.0
+_lane_cache: dict[str, tuple[int, float]] = {}
+
+
+def team_for_lane(lane: str) -> int | None:
+    """The id of the team whose queue a lane's tasks enter.
+
+    Found teams are remembered for a minute, because every new task asks; a lane with
+    no team is asked again each time, so a team created for it is used at once.
+    """
+    cached = _lane_cache.get(lane)
+    if cached is not None and time.monotonic() - cached[1] < _LANE_TTL_SECONDS:
+        return cached[0]
+    team_id = db.session.scalar(select(Team.id).where(Team.lane == lane))
+    if team_id is not None:
+        _lane_cache[lane] = (team_id, time.monotonic())
+    return team_id

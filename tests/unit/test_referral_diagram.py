@@ -247,6 +247,7 @@ class Walk:
         self.form_app = form_app
         self.clock = clock
         self.on(date(2026, 3, 2))
+        self.diagram = diagram
         self.running: RunningWorkflow = self.engine.start(diagram, START_DATA)
         self.seen: list[str] = []
         self.reload()
@@ -255,7 +256,7 @@ class Walk:
         self.clock.move_to(datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC))
 
     def reload(self) -> None:
-        self.running = self.engine.load(self.running.dump())
+        self.running = self.engine.load(self.running.dump(), self.diagram)
 
     def next_is(self, bpmn_id: str, lane: str, due: datetime) -> ReadyTask:
         """The one task now waiting, its team and its due time (worked out now, as the app does)."""
@@ -692,7 +693,7 @@ def test_reviews_can_go_on_past_the_point_where_a_gateway_loop_would_stall(diagr
         [task] = running.ready_tasks()
         assert task.bpmn_id == bpmn_id
         running.complete_task(task.id, data)
-    running = engine.load(running.dump())
+    running = engine.load(running.dump(), diagram)
     assert running.end_event_name() == CLOSED
 
 
