@@ -17,52 +17,25 @@ from app.models import Case, HumanTask, TaskState, User
 from app.tasks.services import claim_task, complete_task
 
 # The path each stage takes, as (form key, choices) steps from triage onwards.
+_CONSENTED = [
+    ("referral.triage", {"triage_decision": "seek_consent"}),
+    ("referral.consent", {"consent": "given"}),
+]
+_PLANNED = [*_CONSENTED, ("referral.allocate", {}), ("referral.assessment", {}), ("referral.taf_meeting", {})]
+_SCHOOL_LED = [("referral.triage", {"triage_decision": "school_support"}), ("referral.advise_school", {})]
 STAGES: list[list[tuple[str, dict[str, Any]]]] = [
     [],
-    [("referral.triage", {"triage_decision": "seek_consent"})],
-    [("referral.triage", {"triage_decision": "seek_consent"}), ("referral.consent", {"consent": "given"})],
-    [
-        ("referral.triage", {"triage_decision": "seek_consent"}),
-        ("referral.consent", {"consent": "given"}),
-        ("referral.allocate", {}),
-    ],
-    [
-        ("referral.triage", {"triage_decision": "seek_consent"}),
-        ("referral.consent", {"consent": "given"}),
-        ("referral.allocate", {}),
-        ("referral.assessment", {}),
-    ],
-    [
-        ("referral.triage", {"triage_decision": "seek_consent"}),
-        ("referral.consent", {"consent": "given"}),
-        ("referral.allocate", {}),
-        ("referral.assessment", {}),
-        ("referral.taf_meeting", {}),
-    ],
-    [("referral.triage", {"triage_decision": "school_support"}), ("referral.advise_school", {})],
+    _CONSENTED[:1],
+    _CONSENTED,
+    _PLANNED[:3],
+    _PLANNED[:4],
+    _PLANNED,
+    _SCHOOL_LED,
     [("referral.triage", {"triage_decision": "step_up"})],
-    [("referral.triage", {"triage_decision": "seek_consent"}), ("referral.consent", {"consent": "refused"})],
-    [
-        ("referral.triage", {"triage_decision": "seek_consent"}),
-        ("referral.consent", {"consent": "given"}),
-        ("referral.allocate", {}),
-        ("referral.assessment", {}),
-        ("referral.taf_meeting", {}),
-        ("referral.review", {"review_outcome": "refer_legal"}),
-    ],
-    [
-        ("referral.triage", {"triage_decision": "seek_consent"}),
-        ("referral.consent", {"consent": "given"}),
-        ("referral.allocate", {}),
-        ("referral.assessment", {}),
-        ("referral.taf_meeting", {}),
-        ("referral.review", {"review_outcome": "continue"}),
-    ],
-    [
-        ("referral.triage", {"triage_decision": "school_support"}),
-        ("referral.advise_school", {}),
-        ("referral.school_support", {"school_outcome": "improved"}),
-    ],
+    [_CONSENTED[0], ("referral.consent", {"consent": "refused"})],
+    [*_PLANNED, ("referral.review", {"review_outcome": "refer_legal"})],
+    [*_PLANNED, ("referral.review", {"review_outcome": "continue"})],
+    [*_SCHOOL_LED, ("referral.school_support", {"school_outcome": "improved"})],
 ]
 
 

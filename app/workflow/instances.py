@@ -188,14 +188,13 @@ def _project(instance: ProcessInstance, running: RunningWorkflow, child_name: st
     New tasks are written with one plain INSERT: nothing reads them back in this request.
     """
     ready = {t.id: t for t in running.ready_tasks()}
-    rows: dict[str, TaskState] = dict(
-        db.session.execute(
-            select(HumanTask.id, HumanTask.state).where(
-                HumanTask.instance_id == instance.id,
-                or_(HumanTask.state == TaskState.OPEN, HumanTask.id.in_(list(ready))),
-            )
-        ).all()
+    found = db.session.connection().execute(
+        select(TASKS.c.id, TASKS.c.state).where(
+            TASKS.c.instance_id == instance.id,
+            or_(TASKS.c.state == TaskState.OPEN, TASKS.c.id.in_(list(ready))),
+        )
     )
+    rows: dict[str, TaskState] = {task_id: state for task_id, state in found}
     gone = [task_id for task_id, state in rows.items() if state == TaskState.OPEN and task_id not in ready]
     if gone:
         db.session.connection().execute(

@@ -20,7 +20,7 @@ from app.models import Case, InstanceStatus, ProcessInstance
 from app.timescales.working_days import end_of_working_day
 from tests import factories
 from tests.conftest import login
-from tests.unit.test_referral_diagram import good
+from tests.unit.referral_support import good
 
 NOW = datetime(2026, 3, 16, 10, 0, tzinfo=UTC)
 REFERRED = date(2026, 3, 13)
