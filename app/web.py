@@ -6,6 +6,7 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import AnonymousUserMixin
@@ -73,6 +74,13 @@ def _unauthorized() -> Any:
 
 def _assets_available(app: Flask) -> bool:
     return (Path(app.static_folder or "") / "vendor" / "govuk-frontend" / "govuk-frontend.min.js").exists()
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A redirect target from the request, if it stays on this site; otherwise `default`."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return default
 
 
 def load_user(user_id: str) -> User | None:

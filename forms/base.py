@@ -67,16 +67,27 @@ class TaskForm(FlaskForm):  # type: ignore[misc]
     @classmethod
     def field_labels(cls) -> dict[str, str]:
         """Field name to label, for showing what a completed task recorded."""
-        form = cls(meta={"csrf": False}, formdata=None)
-        return {f.name: str(f.label.text) for f in form.data_fields()}
+        return cls._describe()[0]
 
     @classmethod
     def choice_labels(cls) -> dict[str, dict[str, str]]:
         """For radio and select fields: stored value to the words the user chose."""
-        form = cls(meta={"csrf": False}, formdata=None)
-        labels: dict[str, dict[str, str]] = {}
-        for f in form.data_fields():
-            choices = getattr(f, "choices", None)
-            if choices:
-                labels[f.name] = {str(c.value): str(c.label) for c in map(_as_choice, choices)}
-        return labels
+        return cls._describe()[1]
+
+    @classmethod
+    def _describe(cls) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+        # Labels are fixed per class: build a form once, not once per answer shown.
+        described = _DESCRIBED.get(cls)
+        if described is None:
+            form = cls(meta={"csrf": False}, formdata=None)
+            labels = {f.name: str(f.label.text) for f in form.data_fields()}
+            choices = {
+                f.name: {str(c.value): str(c.label) for c in map(_as_choice, f.choices)}
+                for f in form.data_fields()
+                if getattr(f, "choices", None)
+            }
+            described = _DESCRIBED[cls] = (labels, choices)
+        return described
+
+
+_DESCRIBED: dict[type[TaskForm], tuple[dict[str, str], dict[str, dict[str, str]]]] = {}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
@@ -14,6 +12,7 @@ from wtforms.validators import DataRequired
 
 from app.access import public, signed_in
 from app.auth import services
+from app.web import safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -29,12 +28,6 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("worklist.index")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login() -> str | Response | tuple[str, int]:
@@ -43,7 +36,7 @@ def login() -> str | Response | tuple[str, int]:
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("worklist.index")))
         form.password.errors.append("The email address or password is not right")
         # The failed attempt is audited, so commit this response despite the error.
         return render_template("auth/login.html", form=form), 200

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app import audit
-from app.access import can_see_case
+from app.access import can_see_case, case_visibility
 from app.extensions import db
 from app.models import AuditEvent, Case, Child, HumanTask, Incident, ProcessInstance, TaskState, User
 from app.workflow import instances
@@ -148,8 +148,7 @@ def case_view(case: Case) -> CaseView:
 
 
 def my_cases(user: User, limit: int = 50) -> list[Case]:
-    from app.access import case_visibility
-
+    """The newest cases the user may see."""
     return list(
         db.session.scalars(
             select(Case).where(case_visibility(user)).order_by(Case.created_at.desc()).limit(limit)

@@ -12,6 +12,7 @@ from app.engine import EngineError
 from app.models import HumanTask, TaskState
 from app.oversight.services import record_failure_after_rollback
 from app.tasks import services
+from app.web import safe_next
 
 bp = Blueprint("tasks", __name__, template_folder="templates")
 
@@ -93,7 +94,7 @@ def release(task_id: str) -> Response | tuple[str, int]:
     except (services.NotAllowed, services.TaskNotOpen) as exc:
         return _refused(task, exc)
     flash("The task is back in the team's queue")
-    return redirect(request.form.get("next") or url_for("worklist.index", view="team"))
+    return redirect(safe_next(request.form.get("next"), url_for("worklist.index", view="team")))
 
 
 @bp.post("/tasks/<task_id>/assign")
