@@ -138,3 +138,12 @@ def test_a_node_no_flow_reaches_is_an_error_not_silently_dropped() -> None:
     xml = two_step().replace(b'<bpmn:sequenceFlow id="f3" sourceRef="second" targetRef="end" />', b"")
     with pytest.raises(InvalidDiagram, match="'end' cannot be reached"):
         parse_diagram(xml, "t.bpmn")
+
+
+def test_start_up_refuses_a_diagram_whose_form_key_has_no_form(tmp_path) -> None:
+    from app.workflow.library import ProcessLibrary
+
+    (tmp_path / "two_step.bpmn").write_bytes(two_step().replace(b"test.note", b"nobody.wrote.this"))
+    library = ProcessLibrary(tmp_path, Engine(diagram_helpers()))
+    with pytest.raises(InvalidDiagram, match="'nobody.wrote.this', which has no form in forms/"):
+        library.load_shipped()
