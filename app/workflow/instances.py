@@ -1,6 +1,6 @@
 """Process instances: start, complete a human task, fire timers, and keep the projection true.
 
-Each verb works inside the caller's transaction and only flushes; the edge commits.
+Each verb works inside the caller's transaction and never commits; the edge does.
 The instance row is locked (SELECT ... FOR UPDATE where the database has it) and its
 `version` column is checked on every UPDATE, so two writers never both win.
 """
