@@ -48,9 +48,13 @@ def fire_instance(app: Flask, instance_id: int) -> bool:
         except EngineError as exc:
             record_failure_after_rollback(instance_id, exc.message, None, exc.task_id, exc.task_name)
             return False
-        except Exception:
-            db.session.rollback()
+        except Exception as exc:  # a fault outside the diagram: make it visible, keep sweeping
             log.exception("firing timers of instance %s failed", instance_id)
+            try:
+                record_failure_after_rollback(instance_id, f"A timer could not be fired: {exc}", None)
+            except Exception:
+                db.session.rollback()
+                log.exception("could not record the incident for instance %s", instance_id)
             return False
         finally:
             db.session.remove()

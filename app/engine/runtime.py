@@ -160,7 +160,8 @@ class RunningWorkflow:
             definition = getattr(task.task_spec, "event_definition", None)
             if isinstance(definition, TimerEventDefinition):
                 value = definition.details(task).value
-                if value is not None:
+                # A cycle that has run all its rounds reports its spent state (a dict), not a time.
+                if isinstance(value, str):
                     dues.append(TimerEventDefinition.get_datetime(value))
         return min(dues) if dues else None
 

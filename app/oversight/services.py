@@ -23,6 +23,16 @@ def record_failure_after_rollback(
     instance = db.session.get(ProcessInstance, instance_id)
     if instance is None:
         raise LookupError(instance_id)
+    repeated = db.session.scalar(
+        select(Incident).where(
+            Incident.instance_id == instance_id,
+            Incident.resolved_at.is_(None),
+            Incident.task_id == task_id if task_id else Incident.task_id.is_(None),
+            Incident.message == message,
+        )
+    )
+    if repeated is not None:  # the same failure again (a retry, or the next timer sweep)
+        return repeated
     incident = Incident(
         instance_id=instance.id,
         case_id=instance.case_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -145,5 +146,5 @@ def test_start_up_refuses_a_diagram_whose_form_key_has_no_form(tmp_path) -> None
 
     (tmp_path / "two_step.bpmn").write_bytes(two_step().replace(b"test.note", b"nobody.wrote.this"))
     library = ProcessLibrary(tmp_path, Engine(diagram_helpers()))
-    with pytest.raises(InvalidDiagram, match="'nobody.wrote.this', which has no form in forms/"):
+    with pytest.raises(InvalidDiagram, match=re.escape("'nobody.wrote.this', which has no form in forms/")):
         library.load_shipped()
