@@ -25,6 +25,12 @@ ACTION_LABELS = {
     "auth.signed_in": "Signed in",
     "auth.failed": "Failed sign-in",
     "api_token.created": "API token created",
+    "setting.changed": "Changed a local setting",
+    "school_calendar.imported": "Imported school term dates",
+    "school_term.added": "Added a school term",
+    "school_term.deleted": "Deleted a school term",
+    "school_term.closure_added": "Added a school closure day",
+    "school_term.closure_removed": "Removed a school closure day",
 }
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import signal
 import time
+from datetime import date
+from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
@@ -14,6 +17,28 @@ from app.models import Role
 
 users_cli = AppGroup("users", help="People and their API tokens.")
 processes_cli = AppGroup("processes", help="The process library.")
+working_days_cli = AppGroup(
+    "working-days", help="Working days: weekends and England and Wales bank holidays do not count."
+)
+school_calendar_cli = AppGroup("school-calendar", help="School term dates, for counting school days.")
+
+
+class IsoDate(click.ParamType):
+    """A date on the command line, written YYYY-MM-DD."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            message = f"'{value}' is not a date; write dates as YYYY-MM-DD, for example 2026-12-01"
+            self.fail(message, param, ctx)
+
+
+ISO_DATE = IsoDate()
 
 
 @users_cli.command("create-token")
@@ -72,6 +97,76 @@ def publish() -> None:
         click.echo("Every process is up to date")
 
 
+@working_days_cli.command("add", context_settings={"ignore_unknown_options": True})
+@click.argument("start", type=ISO_DATE)
+@click.argument("days", type=int)
+def working_days_add(start: date, days: int) -> None:
+    """Print the date DAYS working days after START (START is day 0; DAYS may be negative)."""
+    from app.timescales.working_days import add_working_days
+
+    click.echo(add_working_days(start, days).isoformat())
+
+
+@working_days_cli.command("between")
+@click.argument("start", type=ISO_DATE)
+@click.argument("end", type=ISO_DATE)
+def working_days_between_command(start: date, end: date) -> None:
+    """Print how many working days END is after START (START is day 0)."""
+    from app.timescales.working_days import working_days_between
+
+    click.echo(working_days_between(start, end))
+
+
+@school_calendar_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--school", default="", help="The school the dates are for; leave out for the LA default.")
+def import_school_calendar(file: Path, school: str) -> None:
+    """Load term dates from FILE, a CSV file with a header row and one row per term.
+
+    \b
+    Columns:
+      term          a name for the term, e.g. "Autumn 1 2026" (may be empty)
+      starts_on     the first day of the term, YYYY-MM-DD or DD/MM/YYYY
+      ends_on       the last day of the term
+      closure_days  INSET and other closure days inside the term, separated by ";" (may be empty)
+
+    Half-terms and holidays are the gaps between terms, so a year is usually six rows. Lines
+    starting with # are ignored. The file replaces that calendar's terms between its first and
+    last dates; other terms are kept. If any line is wrong, nothing is changed.
+    """
+    from app.timescales.term_dates import TermDatesInvalid, import_term_dates
+
+    try:
+        summary = import_term_dates(file.read_text(encoding="utf-8"), school or None, None)
+    except TermDatesInvalid as exc:
+        db.session.rollback()
+        raise click.ClickException(
+            f"{file} was not imported; nothing was changed:\n" + "\n".join(exc.problems)
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{file} is not a UTF-8 CSV file; nothing was changed") from exc
+    db.session.commit()
+    click.echo(
+        f"Imported {summary.added} terms with {summary.closures} closure days for {summary.calendar} "
+        f"(replacing {summary.replaced} terms)"
+    )
+
+
+@school_calendar_cli.command("show")
+@click.option("--school", default="", help="The school; leave out for the LA default.")
+def show_school_calendar(school: str) -> None:
+    """List the terms a school's school days are counted from."""
+    from app.timescales.school_days import calendar_for
+
+    calendar = calendar_for(school or None)
+    click.echo(f"Terms of {calendar.label}:")
+    for term in calendar.terms:
+        closures = ", ".join(d.isoformat() for d in sorted(term.closures)) or "none"
+        click.echo(f"  {term.name or 'Term'}: {term.starts_on} to {term.ends_on}; closed {closures}")
+    if not calendar.terms:
+        click.echo("  none (import some with: flask school-calendar import FILE)")
+
+
 @click.command("seed-demo")
 @click.option("--cases", default=24, show_default=True, help="How many demo children to refer.")
 def seed_demo(cases: int) -> None:
@@ -115,5 +210,7 @@ def run_scheduler() -> None:
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(processes_cli)
+    app.cli.add_command(working_days_cli)
+    app.cli.add_command(school_calendar_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(run_scheduler)

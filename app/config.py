@@ -31,6 +31,7 @@ class Settings:
     # Off unless asked for, so `flask db upgrade` and other commands never start one.
     scheduler_enabled: bool = False
     scheduler_sweep_seconds: int = 30
+    scheduler_workers: int = 2
     processes_dir: Path = ROOT / "processes"
     instance_dir: Path = ROOT / "instance"
     worklist_page_size: int = 25
@@ -61,6 +62,7 @@ class Settings:
         try:
             page_size = int(e.get("WORKLIST_PAGE_SIZE", "25"))
             sweep = int(e.get("SCHEDULER_SWEEP_SECONDS", "30"))
+            workers = int(e.get("SCHEDULER_WORKERS", "2"))
         except ValueError as exc:
             raise ConfigError(f"A numeric setting is not a number: {exc}") from exc
         return cls(
@@ -69,6 +71,7 @@ class Settings:
             database_url=database_url,
             scheduler_enabled=_flag(e.get("SCHEDULER_ENABLED"), False),
             scheduler_sweep_seconds=sweep,
+            scheduler_workers=workers,
             processes_dir=Path(e.get("CASEWORK_PROCESSES_DIR", str(ROOT / "processes"))),
             instance_dir=instance_dir,
             worklist_page_size=page_size,

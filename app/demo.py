@@ -12,6 +12,7 @@ from app.auth.services import create_team, create_user, find_user_by_email
 from app.cases.services import Referral, refer_child
 from app.extensions import db
 from app.models import Role, Team, User
+from app.timescales.term_dates import load_default_terms_if_empty
 from app.workflow.library import publish_shipped
 
 TEAMS = [
@@ -137,6 +138,7 @@ def load_demo(case_count: int = 24, seed: int = 20261123) -> str:
     """Create what is missing of the demo data; returns a one-line summary."""
     people = _ensure_people()
     published = publish_shipped()
+    terms = load_default_terms_if_empty()
     rng = random.Random(seed)
     today = date.today()
     referrer = people["school@example.org"]
@@ -152,7 +154,7 @@ def load_demo(case_count: int = 24, seed: int = 20261123) -> str:
             created += 1
     return (
         f"Demo data ready: {len(people)} users, {len(published)} processes published, "
-        f"{created} cases referred"
+        f"{created} cases referred" + (f", {terms.added} default school terms loaded" if terms else "")
     )
 
 

@@ -9,9 +9,13 @@ re-checks the due time, so many processes may run schedulers and each timer fire
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event, select
@@ -31,55 +35,98 @@ def note_timer(instance_id: int, due: datetime | None) -> None:
         db.session.info.setdefault(PENDING_KEY, {})[instance_id] = due
 
 
-def fire_instance(app: Flask, instance_id: int) -> bool:
-    """Fire one instance's due timers in a transaction of its own."""
+def fire_due(app: Flask) -> int:
+    """Fire every instance whose timer is due, one transaction each; return how many moved.
+
+    Each round claims the most overdue instance nobody else holds, so several threads and
+    processes drain a burst together without firing anything twice. On SQLite, which has
+    no row locks, one thread per process drains at a time.
+    """
     from app.engine import EngineError
     from app.oversight.services import record_failure_after_rollback
-    from app.workflow.instances import InstanceMoved, fire_timers
+    from app.workflow.instances import InstanceMoved, claim_due_instance, fire_timers
 
-    with app.app_context():
+    moved, failed = 0, set()
+    with _sqlite_guard(app), app.app_context():
         try:
-            fired = fire_timers(instance_id)
-            db.session.commit()
-            return fired
-        except InstanceMoved:  # another process fired it first
-            db.session.rollback()
-            return False
-        except EngineError as exc:
-            record_failure_after_rollback(instance_id, exc.message, None, exc.task_id, exc.task_name)
-            return False
-        except Exception as exc:  # a fault outside the diagram: make it visible, keep sweeping
-            log.exception("firing timers of instance %s failed", instance_id)
-            try:
-                record_failure_after_rollback(instance_id, f"A timer could not be fired: {exc}", None)
-            except Exception:
-                db.session.rollback()
-                log.exception("could not record the incident for instance %s", instance_id)
-            return False
+            while True:
+                instance = claim_due_instance(datetime.now(UTC), failed)
+                if instance is None:
+                    db.session.rollback()
+                    return moved
+                instance_id = instance.id
+                try:
+                    moved += fire_timers(instance)
+                    db.session.commit()
+                except InstanceMoved:  # another process fired it first
+                    db.session.rollback()
+                except EngineError as exc:
+                    failed.add(instance_id)
+                    record_failure_after_rollback(instance_id, exc.message, None, exc.task_id, exc.task_name)
+                except Exception as exc:  # a fault outside the diagram: make it visible, go on
+                    failed.add(instance_id)
+                    log.exception("firing timers of instance %s failed", instance_id)
+                    _record_fault(instance_id, exc, record_failure_after_rollback)
         finally:
             db.session.remove()
 
 
-def due_instance_ids(now: datetime, limit: int = SWEEP_BATCH) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(ProcessInstance.id)
-            .where(
-                ProcessInstance.status.in_([InstanceStatus.RUNNING, InstanceStatus.INCIDENT]),
-                ProcessInstance.next_timer_at <= now,
-            )
-            .order_by(ProcessInstance.next_timer_at)
-            .limit(limit)
+_sqlite_lock = threading.Lock()
+
+
+@contextmanager
+def _sqlite_guard(app: Flask) -> Iterator[None]:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with _sqlite_lock:
+            yield
+    else:
+        yield
+
+
+def _record_fault(instance_id: int, exc: Exception, record: Any) -> None:
+    try:
+        record(instance_id, f"A timer could not be fired: {exc}", None)
+    except Exception:
+        db.session.rollback()
+        log.exception("could not record the incident for instance %s", instance_id)
+
+
+def _upcoming(until: datetime, after_id: int, limit: int) -> list[tuple[int, datetime]]:
+    """Instances with a timer due by `until`, in id order after `after_id` (for paging)."""
+    rows = db.session.execute(
+        select(ProcessInstance.id, ProcessInstance.next_timer_at)
+        .where(
+            ProcessInstance.status.in_([InstanceStatus.RUNNING, InstanceStatus.INCIDENT]),
+            ProcessInstance.next_timer_at <= until,
+            ProcessInstance.id > after_id,
         )
+        .order_by(ProcessInstance.id)
+        .limit(limit)
     )
+    return [(instance_id, due) for instance_id, due in rows]
 
 
-def sweep(app: Flask) -> int:
-    """Fire every instance whose timer is due; return how many moved."""
-    with app.app_context():
-        ids = due_instance_ids(datetime.now(UTC))
-        db.session.remove()
-    return sum(1 for instance_id in ids if fire_instance(app, instance_id))
+def sweep(app: Flask, look_ahead_seconds: float = 0) -> int:
+    """Fire everything due; return how many moved.
+
+    With `look_ahead_seconds` and a running scheduler, also give each timer due within that
+    window a date job, so it fires on time even if this process did not write it (another
+    process wrote it, or this one restarted).
+    """
+    moved = fire_due(app)
+    timers: Timers | None = app.extensions.get("timers")
+    if timers is None or look_ahead_seconds <= 0:
+        return moved
+    until, after_id = datetime.now(UTC) + timedelta(seconds=look_ahead_seconds), 0
+    while True:
+        with app.app_context():
+            page = _upcoming(until, after_id, SWEEP_BATCH)
+            db.session.remove()
+        for instance_id, due in page:
+            timers.schedule(instance_id, due)
+        if len(page) < SWEEP_BATCH:
+            return moved
+        after_id = page[-1][0]
 
 
 class Timers:
@@ -88,11 +135,13 @@ class Timers:
         self.scheduler = scheduler
 
     def schedule(self, instance_id: int, due: datetime) -> None:
+        # One job per instance (a later due time replaces it); the job drains whatever is
+        # due then, which includes this instance unless another thread or process got it.
         self.scheduler.add_job(
-            fire_instance,
+            fire_due,
             "date",
             run_date=due,
-            args=[self.app, instance_id],
+            args=[self.app],
             id=f"timer-{instance_id}",
             replace_existing=True,
             misfire_grace_time=None,
@@ -105,20 +154,25 @@ class Timers:
 
 def start_scheduler(app: Flask, sweep_seconds: int | None = None) -> Timers:
     settings = app.extensions["settings"]
-    scheduler = BackgroundScheduler(timezone="UTC")
+    # Few workers: firing is CPU-bound Python (one core at a time) and on SQLite writes queue
+    # for one lock, so more threads add contention, not speed. Scale out with processes.
+    scheduler = BackgroundScheduler(
+        timezone="UTC", executors={"default": ThreadPoolExecutor(settings.scheduler_workers)}
+    )
     timers = Timers(app, scheduler)
+    interval = sweep_seconds or settings.scheduler_sweep_seconds
     scheduler.add_job(
         sweep,
         "interval",
-        seconds=sweep_seconds or settings.scheduler_sweep_seconds,
-        args=[app],
+        seconds=interval,
+        args=[app, interval + 5],
         id="timer-sweep",
         next_run_time=datetime.now(UTC),  # after downtime, missed timers fire at start
         coalesce=True,
         max_instances=1,
     )
-    scheduler.start()
     app.extensions["timers"] = timers
+    scheduler.start()
     app.extensions["scheduler_state"] = timers.state
     return timers
 

@@ -20,6 +20,7 @@ from app.timescales.status import due_status
 
 
 def init_web(app: Flask) -> None:
+    from app.admin.routes import bp as admin_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
     from app.cases.routes import bp as cases_bp
@@ -28,7 +29,7 @@ def init_web(app: Flask) -> None:
     from app.tasks.routes import bp as tasks_bp
     from app.worklist.routes import bp as worklist_bp
 
-    for bp in (auth_bp, worklist_bp, tasks_bp, cases_bp, oversight_bp, health_bp, api_bp):
+    for bp in (auth_bp, worklist_bp, tasks_bp, cases_bp, oversight_bp, admin_bp, health_bp, api_bp):
         app.register_blueprint(bp)
 
     login_manager.login_view = "auth.login"

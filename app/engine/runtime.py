@@ -62,6 +62,9 @@ def _engine_error(exc: Exception, action: str) -> EngineError:
         task_name = task.task_spec.bpmn_name or task.task_spec.bpmn_id or ""
         task_id = str(task.id)
     detail = str(exc).strip() or exc.__class__.__name__
+    cause = exc.__cause__ or exc.__context__ or getattr(exc, "error", None)
+    if cause is not None and str(cause) and str(cause) not in detail:
+        detail = f"{detail} ({cause})"
     where = f" at '{task_name}'" if task_name else ""
     return EngineError(
         f"The process could not {action}{where}: {detail}", task_id=task_id, task_name=task_name

@@ -5,6 +5,7 @@ from app.models.cases import Case, Child
 from app.models.people import ApiToken, Role, Team, User, team_members
 from app.models.processes import InstanceStatus, ProcessInstance, ProcessVersion
 from app.models.tasks import HumanTask, TaskState
+from app.models.timescales import LocalSetting, SchoolClosure, SchoolTerm
 
 __all__ = [
     "ApiToken",
@@ -14,9 +15,12 @@ __all__ = [
     "HumanTask",
     "Incident",
     "InstanceStatus",
+    "LocalSetting",
     "ProcessInstance",
     "ProcessVersion",
     "Role",
+    "SchoolClosure",
+    "SchoolTerm",
     "TaskState",
     "Team",
     "User",

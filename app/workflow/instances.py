@@ -17,7 +17,7 @@ from app import audit
 from app.engine import RunningWorkflow, TaskNotReady
 from app.engine.serialization import SERIALIZER_VERSION
 from app.extensions import db
-from app.models import Case, HumanTask, InstanceStatus, ProcessInstance, TaskState, User
+from app.models import Case, Child, HumanTask, InstanceStatus, ProcessInstance, TaskState, User
 from app.scheduling import note_timer
 from app.workflow.library import current_version, get_engine, get_library, team_for_lane
 
@@ -107,9 +107,30 @@ def complete_task(task: HumanTask, form_data: dict[str, Any], actor: User) -> Pr
     return instance
 
 
-def fire_timers(instance_id: int) -> bool:
-    """Fire the instance's due timers, if it still has any; True if the workflow moved."""
-    instance = lock_instance(instance_id)
+def claim_due_instance(now_: datetime, skip: set[int]) -> ProcessInstance | None:
+    """Lock the instance whose timer is most overdue and that no other transaction holds.
+
+    On PostgreSQL, SKIP LOCKED lets every scheduler thread and process take a different
+    instance at once; `skip` leaves out instances that already failed in this pass.
+    """
+    query = (
+        select(ProcessInstance)
+        .where(
+            ProcessInstance.status.in_([InstanceStatus.RUNNING, InstanceStatus.INCIDENT]),
+            ProcessInstance.next_timer_at <= now_,
+        )
+        .order_by(ProcessInstance.next_timer_at, ProcessInstance.id)
+        .limit(1)
+        .with_for_update(of=ProcessInstance, skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    if skip:
+        query = query.where(ProcessInstance.id.not_in(skip))
+    return db.session.scalar(query)
+
+
+def fire_timers(instance: ProcessInstance) -> bool:
+    """Fire the locked instance's due timers, if it still has any; True if the workflow moved."""
     if instance.status not in (InstanceStatus.RUNNING, InstanceStatus.INCIDENT):
         return False
     if instance.next_timer_at is None or instance.next_timer_at > now():
@@ -119,12 +140,21 @@ def fire_timers(instance_id: int) -> bool:
     finished = _write(instance, running)
     if fired:
         audit.record("timer.fired", None, instance=instance)
-    _after_step(instance, running, child_sort_name(instance.case), None, finished)
+    _after_step(instance, running, _child_sort_name_of(instance.case_id), None, finished)
     return fired
 
 
 def child_sort_name(case: Case) -> str:
     return f"{case.child.last_name}, {case.child.first_name}"
+
+
+def _child_sort_name_of(case_id: int) -> str:
+    last, first = db.session.execute(
+        select(Child.last_name, Child.first_name)
+        .join(Case, Case.child_id == Child.id)
+        .where(Case.id == case_id)
+    ).one()
+    return f"{last}, {first}"
 
 
 def _state_of(running: RunningWorkflow, already_finished: bool) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Administration: local settings and school term dates."""

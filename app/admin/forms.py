@@ -1,0 +1,42 @@
+"""Forms an administrator fills in: a local setting, a term, a closure day."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from wtforms import StringField, ValidationError
+
+from app.timescales.settings import SettingDefinition, parse_setting_value
+from forms.fields import GovDateField, text
+
+
+class SettingForm(FlaskForm):  # type: ignore[misc]
+    value = StringField("Value", widget=GovTextInput())
+
+    def __init__(self, setting: SettingDefinition, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setting = setting
+        self.value.label.text = setting.label
+        self.value.description = setting.description
+
+    def validate_value(self, field: StringField) -> None:
+        try:
+            parse_setting_value(self.setting, field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class TermForm(FlaskForm):  # type: ignore[misc]
+    school = text("School", limit=200)
+    name = text("Name of the term", limit=60)
+    starts_on = GovDateField(
+        "Start date", "Enter the date the term starts", description="For example, 1 9 2026"
+    )
+    ends_on = GovDateField("End date", "Enter the date the term ends", description="For example, 23 10 2026")
+
+
+class ClosureForm(FlaskForm):  # type: ignore[misc]
+    day = GovDateField("Date", "Enter the date the school is closed", description="For example, 2 9 2026")
+    reason = text("Reason", limit=200)

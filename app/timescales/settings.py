@@ -1,0 +1,168 @@
+"""Local-practice numbers an administrator can change (BRIEF: every LA-practice number is a setting).
+
+The definitions (default, range, wording) live here in code; the `local_setting` table holds
+only the values an administrator has changed. Values are read once per app context (one
+request, one scheduler job, one CLI command) and kept in `flask.g`; a change made through
+app/admin/services.py drops that copy so the same context sees the new value at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+
+from flask import g, has_app_context
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import LocalSetting
+
+_CACHE_KEY = "_casework_local_settings"
+
+
+@dataclass(frozen=True)
+class SettingDefinition:
+    name: str
+    label: str
+    description: str
+    default: int
+    minimum: int
+    maximum: int
+    unit: str  # plural, as read after a number: "working days", "weeks", "months", "percent"
+
+    def whole_number_message(self) -> str:
+        if self.unit == "percent":
+            return "Enter a whole number percentage"
+        return f"Enter a whole number of {self.unit}"
+
+    def range_message(self) -> str:
+        return f"{self.label} must be between {self.minimum} and {self.maximum} {self.unit}"
+
+    def describe(self, value: int) -> str:
+        """A value as a person reads it: '10 working days', '95%'."""
+        if self.unit == "percent":
+            return f"{value}%"
+        unit = self.unit[:-1] if value == 1 and self.unit.endswith("s") else self.unit
+        return f"{value} {unit}"
+
+
+DEFINITIONS: tuple[SettingDefinition, ...] = (
+    SettingDefinition(
+        "assessment_reminder_working_days",
+        "Assessment deadline reminder",
+        "Working days before the 45-day assessment deadline that the worker is reminded",
+        10,
+        1,
+        44,
+        "working days",
+    ),
+    SettingDefinition(
+        "taf_review_weeks",
+        "Team around the family review interval",
+        "Weeks between reviews of an Early Help plan at a team around the family (TAF) meeting; "
+        "local practice is commonly 6 to 12 weeks",
+        6,
+        1,
+        13,
+        "weeks",
+    ),
+    SettingDefinition(
+        "cin_review_months",
+        "Child in need review interval",
+        "Months between reviews of a child in need plan (there is no national figure)",
+        3,
+        1,
+        6,
+        "months",
+    ),
+    SettingDefinition(
+        "cp_first_review_months",
+        "First child protection review",
+        "Months from the initial child protection conference to the first review conference "
+        "(Working Together: within 3 months)",
+        3,
+        1,
+        3,
+        "months",
+    ),
+    SettingDefinition(
+        "cp_review_months",
+        "Later child protection reviews",
+        "Months between later review child protection conferences (Working Together: at most 6 months)",
+        6,
+        1,
+        6,
+        "months",
+    ),
+    SettingDefinition(
+        "at_risk_attendance_percent",
+        "At risk of persistent absence",
+        "Upper bound of the 'at risk of persistent absence' band: attendance above 90% and at or "
+        "below this percentage",
+        95,
+        91,
+        100,
+        "percent",
+    ),
+)
+
+SETTINGS: dict[str, SettingDefinition] = {d.name: d for d in DEFINITIONS}
+
+
+class UnknownSetting(KeyError):
+    """No local setting has this name."""
+
+
+def definition(name: str) -> SettingDefinition:
+    """The definition of setting `name`; raises UnknownSetting."""
+    try:
+        return SETTINGS[name]
+    except KeyError:
+        raise UnknownSetting(name) from None
+
+
+def parse_setting_value(setting: SettingDefinition, text: str | int | None) -> int:
+    """The value typed for a setting as an int; ValueError carries the message to show."""
+    raw = str(text).strip() if text is not None else ""
+    if not re.fullmatch(r"-?[0-9]+", raw):
+        raise ValueError(setting.whole_number_message())
+    value = int(raw)
+    if not setting.minimum <= value <= setting.maximum:
+        raise ValueError(setting.range_message())
+    return value
+
+
+def stored_values() -> dict[str, int]:
+    """Every setting's current value: the stored one if changed and still valid, else the default."""
+    cached: dict[str, int] | None = g.get(_CACHE_KEY) if has_app_context() else None
+    if cached is not None:
+        return cached
+    values = {d.name: d.default for d in DEFINITIONS}
+    with db.session.no_autoflush:
+        rows = db.session.execute(select(LocalSetting.name, LocalSetting.value)).all()
+    for name, raw in rows:
+        if name in SETTINGS:
+            # A value edited outside the app to something out of range: the default holds.
+            with contextlib.suppress(ValueError):
+                values[name] = parse_setting_value(SETTINGS[name], raw)
+    if has_app_context():
+        setattr(g, _CACHE_KEY, values)
+    return values
+
+
+def local_setting(name: str) -> int:
+    """The current value of setting `name`; raises UnknownSetting.
+
+    Outside an app context (diagram unit tests with no database) this is the default.
+    """
+    setting = definition(name)
+    if not has_app_context():
+        return setting.default
+    return stored_values()[setting.name]
+
+
+def forget_cached_settings() -> None:
+    """Drop this app context's copy, after a change."""
+    if has_app_context():
+        g.pop(_CACHE_KEY, None)
