@@ -10,6 +10,8 @@ from sqlalchemy import insert
 from app.extensions import db
 from app.models import AuditEvent, Case, HumanTask, ProcessInstance, User
 
+_INSERT = insert(AuditEvent.__table__)
+
 ACTION_LABELS = {
     "case.referred": "Referred",
     "case.viewed": "Viewed the case",
@@ -62,15 +64,16 @@ def record(
     else:
         case_id = case.id if case is not None else None
     db.session.connection().execute(
-        insert(AuditEvent.__table__).values(
-            at=datetime.now(UTC),
-            actor_id=actor.id if actor is not None else None,
-            action=action,
-            case_id=case_id,
-            instance_id=instance.id if instance is not None else (task.instance_id if task else None),
-            task_id=task.id if task is not None else None,
-            before=before,
-            after=after,
-            detail=detail,
-        )
+        _INSERT,
+        {
+            "at": datetime.now(UTC),
+            "actor_id": actor.id if actor is not None else None,
+            "action": action,
+            "case_id": case_id,
+            "instance_id": instance.id if instance is not None else (task.instance_id if task else None),
+            "task_id": task.id if task is not None else None,
+            "before": before,
+            "after": after,
+            "detail": detail,
+        },
     )

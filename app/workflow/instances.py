@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit
@@ -25,6 +25,45 @@ from app.workflow.library import current_version, get_engine, get_library, team_
 # request of every case makes them, and the ORM's unit of work costs more than the SQL.
 INSTANCES = ProcessInstance.__table__
 TASKS = HumanTask.__table__
+# Built once: constructing a statement costs more than running it on this path.
+_STATE_COLUMNS = (
+    "state",
+    "serializer_version",
+    "next_timer_at",
+    "updated_at",
+    "status",
+    "completed_at",
+    "end_event",
+)
+_SAVE = (
+    update(INSTANCES)
+    .where(INSTANCES.c.id == bindparam("p_id"), INSTANCES.c.version == bindparam("p_loaded"))
+    .values(
+        {column: bindparam(f"p_{column}") for column in _STATE_COLUMNS} | {"version": bindparam("p_version")}
+    )
+)
+_PROJECTED = select(TASKS.c.id, TASKS.c.state).where(
+    TASKS.c.instance_id == bindparam("p_instance"),
+    or_(TASKS.c.state == TaskState.OPEN, TASKS.c.id.in_(bindparam("p_ready", expanding=True))),
+)
+_ADD_TASKS = insert(TASKS)
+_CHILD_NAME = (
+    select(Child.last_name, Child.first_name)
+    .join(Case, Case.child_id == Child.id)
+    .where(Case.id == bindparam("p_case"))
+)
+_DUE = (
+    select(ProcessInstance)
+    .where(
+        ProcessInstance.status.in_([InstanceStatus.RUNNING, InstanceStatus.INCIDENT]),
+        ProcessInstance.next_timer_at <= bindparam("p_now"),
+    )
+    .order_by(ProcessInstance.next_timer_at, ProcessInstance.id)
+    .limit(1)
+    .with_for_update(of=ProcessInstance, skip_locked=True)
+    .execution_options(populate_existing=True)
+)
+_DUE_EXCEPT = _DUE.where(ProcessInstance.id.not_in(bindparam("p_skip", expanding=True)))
 
 
 class InstanceMoved(Exception):
@@ -113,20 +152,9 @@ def claim_due_instance(now_: datetime, skip: set[int]) -> ProcessInstance | None
     On PostgreSQL, SKIP LOCKED lets every scheduler thread and process take a different
     instance at once; `skip` leaves out instances that already failed in this pass.
     """
-    query = (
-        select(ProcessInstance)
-        .where(
-            ProcessInstance.status.in_([InstanceStatus.RUNNING, InstanceStatus.INCIDENT]),
-            ProcessInstance.next_timer_at <= now_,
-        )
-        .order_by(ProcessInstance.next_timer_at, ProcessInstance.id)
-        .limit(1)
-        .with_for_update(of=ProcessInstance, skip_locked=True)
-        .execution_options(populate_existing=True)
-    )
     if skip:
-        query = query.where(ProcessInstance.id.not_in(skip))
-    return db.session.scalar(query)
+        return db.session.scalar(_DUE_EXCEPT, {"p_now": now_, "p_skip": list(skip)})
+    return db.session.scalar(_DUE, {"p_now": now_})
 
 
 def fire_timers(instance: ProcessInstance) -> bool:
@@ -149,11 +177,7 @@ def child_sort_name(case: Case) -> str:
 
 
 def _child_sort_name_of(case_id: int) -> str:
-    last, first = db.session.execute(
-        select(Child.last_name, Child.first_name)
-        .join(Case, Case.child_id == Child.id)
-        .where(Case.id == case_id)
-    ).one()
+    last, first = db.session.connection().execute(_CHILD_NAME, {"p_case": case_id}).one()
     return f"{last}, {first}"
 
 
@@ -184,17 +208,16 @@ def _write(instance: ProcessInstance, running: RunningWorkflow) -> bool:
     """
     before = instance.version
     values = _state_of(running, instance.status == InstanceStatus.COMPLETED)
-    table = INSTANCES
+    row = {column: values.get(column, getattr(instance, column)) for column in _STATE_COLUMNS}
+    params = {f"p_{column}": value for column, value in row.items()}
     result = db.session.connection().execute(
-        update(table)
-        .where(table.c.id == instance.id, table.c.version == before)
-        .values(**values, version=before + 1)
+        _SAVE, {**params, "p_id": instance.id, "p_loaded": before, "p_version": before + 1}
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise InstanceMoved(instance.id)
-    for column, value in {**values, "version": before + 1}.items():
+    for column, value in {**row, "version": before + 1}.items():
         set_committed_value(instance, column, value)
-    return "status" in values
+    return "end_event" in values
 
 
 def _write_task(task: HumanTask, **values: Any) -> None:
@@ -218,12 +241,7 @@ def _project(instance: ProcessInstance, running: RunningWorkflow, child_name: st
     New tasks are written with one plain INSERT: nothing reads them back in this request.
     """
     ready = {t.id: t for t in running.ready_tasks()}
-    found = db.session.connection().execute(
-        select(TASKS.c.id, TASKS.c.state).where(
-            TASKS.c.instance_id == instance.id,
-            or_(TASKS.c.state == TaskState.OPEN, TASKS.c.id.in_(list(ready))),
-        )
-    )
+    found = db.session.connection().execute(_PROJECTED, {"p_instance": instance.id, "p_ready": list(ready)})
     rows: dict[str, TaskState] = {task_id: state for task_id, state in found}
     gone = [task_id for task_id, state in rows.items() if state == TaskState.OPEN and task_id not in ready]
     if gone:
@@ -240,7 +258,7 @@ def _project(instance: ProcessInstance, running: RunningWorkflow, child_name: st
         return
     created = now()
     db.session.connection().execute(
-        insert(TASKS),
+        _ADD_TASKS,
         [
             {
                 "id": task_id,
