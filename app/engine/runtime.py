@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState as SpiffState
@@ -149,12 +150,22 @@ class RunningWorkflow:
         return bool(self._wf.is_completed())
 
     def end_event_name(self) -> str:
-        """The name of the end event the main process finished at ('' while running)."""
-        for task in self._wf.get_tasks(state=SpiffState.COMPLETED):
-            spec = task.task_spec
-            if isinstance(spec, EndEvent) and task.workflow is self._wf:
-                return spec.bpmn_name or spec.bpmn_id
-        return ""
+        """The outcome: the end event the process's own path finished at ('' while running).
+
+        End events of side branches started by non-interrupting boundary events (a reminder,
+        a review meeting) are not outcomes; they count only if nothing else ended.
+        """
+        ends = [
+            t
+            for t in self._wf.get_tasks(state=SpiffState.COMPLETED)
+            if isinstance(t.task_spec, EndEvent) and t.workflow is self._wf
+        ]
+        side = _side_branch_ends(self._wf.spec)
+        main = [t for t in ends if t.task_spec.name not in side] or ends
+        if not main:
+            return ""
+        last = max(main, key=lambda t: t.last_state_change)
+        return str(last.task_spec.bpmn_name or last.task_spec.bpmn_id)
 
     def next_timer_due(self) -> datetime | None:
         """Earliest due time of the waiting timers, including those in called processes."""
@@ -220,6 +231,23 @@ class RunningWorkflow:
                 self._wf.do_engine_steps()
         except Exception as exc:
             raise _engine_error(exc, action) from exc
+
+
+def _side_branch_ends(spec: Any) -> set[str]:
+    """Names of end events reached only from non-interrupting boundary events."""
+    side: set[str] = set()
+    for task_spec in spec.task_specs.values():
+        if isinstance(task_spec, BoundaryEvent) and not task_spec.cancel_activity:
+            stack, seen = list(task_spec.outputs), set()
+            while stack:
+                node = stack.pop()
+                if node.name in seen:
+                    continue
+                seen.add(node.name)
+                if isinstance(node, EndEvent):
+                    side.add(node.name)
+                stack.extend(node.outputs)
+    return side
 
 
 def _to_utc(value: Any) -> datetime | None:

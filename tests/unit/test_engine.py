@@ -11,7 +11,7 @@ import pytest
 
 from app.engine import Engine, EngineError, InvalidDiagram, TaskNotReady, parse_diagram
 from app.workflow.helpers import diagram_helpers
-from tests.fixtures.diagrams import two_step, with_timer
+from tests.fixtures.diagrams import boundary_timer, two_step, with_timer
 
 
 @pytest.fixture
@@ -148,3 +148,15 @@ def test_start_up_refuses_a_diagram_whose_form_key_has_no_form(tmp_path) -> None
     library = ProcessLibrary(tmp_path, Engine(diagram_helpers()))
     with pytest.raises(InvalidDiagram, match=re.escape("'nobody.wrote.this', which has no form in forms/")):
         library.load_shipped()
+
+
+def test_the_outcome_is_the_main_path_end_not_a_reminder_branch_end(engine: Engine) -> None:
+    xml = boundary_timer('"PT0.1S"', interrupting=False, process_id="reminded")
+    running = engine.start(parse_diagram(xml, "r.bpmn"), {})
+    time.sleep(0.15)
+    running.fire_due_timers()
+    tasks = {t.name: t.id for t in running.ready_tasks()}
+    running.complete_task(tasks["Do the work"], {})  # the main path ends first...
+    running.complete_task(tasks["Timer task"], {})  # ...the reminder branch last
+    assert running.is_completed()
+    assert running.end_event_name() == "Done"
