@@ -152,3 +152,18 @@ def test_finished_instances_are_never_fired(ctx, people, status) -> None:
         db.session.commit()
         clock.move_to(T0 + timedelta(hours=2))
         assert scheduling.sweep(ctx) == 0
+
+
+def test_timers_missed_while_no_scheduler_ran_fire_once_when_one_starts(ctx, people) -> None:
+    case, instance = start(people, boundary_timer('"PT0.2S"', process_id="missed"), "missed")
+    time.sleep(0.3)  # due while nothing was running
+    scheduling.start_scheduler(ctx, sweep_seconds=3600)
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and open_names(case) != ["Timer task"]:
+            time.sleep(0.05)
+            db.session.expire_all()
+        assert open_names(case) == ["Timer task"]
+        assert fired_count(instance) == 1
+    finally:
+        scheduling.stop_scheduler(ctx)
