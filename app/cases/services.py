@@ -13,7 +13,8 @@ from sqlalchemy import select
 from app import audit
 from app.access import can_see_case, case_visibility
 from app.extensions import db
-from app.models import AuditEvent, Case, Child, HumanTask, Incident, ProcessInstance, TaskState, User
+from app.meetings.services import meetings_for_case
+from app.models import AuditEvent, Case, Child, HumanTask, Incident, Meeting, ProcessInstance, TaskState, User
 from app.workflow import instances
 
 REFERRAL_PROCESS = "referral_to_early_help"
@@ -119,6 +120,7 @@ class CaseView:
     instances: list[ProcessInstance]
     incidents: list[Incident]
     history: list[AuditEvent]
+    meetings: list[Meeting]
 
 
 def case_view(case: Case) -> CaseView:
@@ -144,6 +146,7 @@ def case_view(case: Case) -> CaseView:
         instances=list(case.instances),
         incidents=incidents,
         history=history,
+        meetings=meetings_for_case(case.id),
     )
 
 

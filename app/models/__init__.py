@@ -2,12 +2,14 @@
 
 from app.models.audit import AuditEvent, Incident
 from app.models.cases import Case, Child
+from app.models.meetings import MEETING_KINDS, Meeting
 from app.models.people import ApiToken, Role, Team, User, team_members
 from app.models.processes import InstanceStatus, ProcessInstance, ProcessVersion
 from app.models.tasks import HumanTask, TaskState
 from app.models.timescales import LocalSetting, SchoolClosure, SchoolTerm
 
 __all__ = [
+    "MEETING_KINDS",
     "ApiToken",
     "AuditEvent",
     "Case",
@@ -16,6 +18,7 @@ __all__ = [
     "Incident",
     "InstanceStatus",
     "LocalSetting",
+    "Meeting",
     "ProcessInstance",
     "ProcessVersion",
     "Role",

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app import audit
 from app.access import can_manage_task, can_work_task
 from app.extensions import db
+from app.meetings.services import record_meeting_if_any
 from app.models import HumanTask, ProcessInstance, TaskState, User
 from app.workflow import instances
 
@@ -94,7 +95,9 @@ def complete_task(task: HumanTask, form_data: dict[str, Any], user: User) -> Pro
             f"This task is assigned to {task.assignee.name if task.assignee else 'someone else'}"
         )
     try:
-        return instances.complete_task(task, form_data, user)
+        instance = instances.complete_task(task, form_data, user)
+        record_meeting_if_any(task, form_data, user)
+        return instance
     except instances.TaskAlreadyDone as exc:
         raise TaskNotOpen(exc.task_id) from None
 

@@ -8,13 +8,14 @@ them for every task costs one query per calendar, not one per call.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.timescales import school_days
 from app.timescales.settings import local_setting
-from app.timescales.working_days import deadline_iso, end_of_working_day, working_days_between
+from app.timescales.working_days import as_date, deadline_iso, end_of_working_day, working_days_between
 
 DateLike = date | datetime | str
 
@@ -48,6 +49,39 @@ def setting(name: str) -> int:
     return local_setting(name)
 
 
+def _plus_months(day: date, n: int) -> date:
+    """The same day of the month n months on, or the month's last day if it is shorter."""
+    year, month = divmod(day.month - 1 + int(n), 12)
+    year, month = day.year + year, month + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def add_months(start: DateLike, n: int) -> str:
+    """17:00 London on the same day of the month n months after `start` (31 Jan + 1 = 28 Feb)."""
+    return end_of_working_day(_plus_months(as_date(start), n)).isoformat()
+
+
+def add_days(start: DateLike, n: int) -> str:
+    """17:00 London on the n-th calendar day after `start` (negative n goes back)."""
+    return end_of_working_day(as_date(start) + timedelta(days=int(n))).isoformat()
+
+
+def review_cycle(start: DateLike, months: int, notice_days: int = 0) -> str:
+    """An unbounded timer cycle for reviews due every n months from `start`.
+
+    The first round is at 17:00 London `notice_days` before the day n months after `start`,
+    so the task to arrange the review arrives with that much notice.
+
+    SpiffWorkflow turns a cycle's period into a fixed number of seconds when the timer is first
+    evaluated, so "P3M" would repeat the length of the first three months for ever and drift
+    late by up to 3 days a year. The period here is the shortest n calendar months can be
+    (89 days for 3), so no later round is ever later than n months after the one before.
+    """
+    shortest = min((_plus_months(date(2027, m, 1), months) - date(2027, m, 1)).days for m in range(1, 13))
+    first = _plus_months(as_date(start), months) - timedelta(days=int(notice_days))
+    return f"R/{end_of_working_day(first).isoformat()}/P{shortest}D"
+
+
 def diagram_helpers() -> dict[str, Callable[..., Any]]:
     return {
         "add_working_days": deadline_iso,
@@ -55,6 +89,9 @@ def diagram_helpers() -> dict[str, Callable[..., Any]]:
         "add_school_days": add_school_days,
         "school_days_between": school_days_between,
         "add_school_weeks": add_school_weeks,
+        "add_days": add_days,
+        "add_months": add_months,
+        "review_cycle": review_cycle,
         "setting": setting,
         "today": today,
     }

@@ -1,0 +1,1 @@
+"""Meeting history: reviews and conferences recorded by the tasks that held them."""

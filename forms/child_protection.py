@@ -1,0 +1,90 @@
+"""Forms for the child protection plan (processes/child_protection_plan.bpmn), one per formKey.
+
+Meetings are declared as in forms/child_in_need.py (`meeting_kind`, `meeting_fields`). Review
+conference fields have the same names every round, so each one overwrites the last in the
+workflow data; the history is in the case's meeting records.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forms.base import TaskForm
+from forms.fields import GovDateField, radio, registered, required_if, textarea
+
+HINTS = {
+    "core_group_attendees": "Name and role, for example Sam Jones, mother; Jo Smith, Head of Year 8.",
+    "core_group_decisions": "The detailed plan: who does what, by when, and how the child will be seen.",
+    "next_core_group_date": "Usually every 4 to 6 weeks. For example, 27 3 2026",
+    "conference_attendees": "Name and role, including the chair. Say who sent a report but did not come.",
+    "conference_child_views": "In the child's own words where you can, or how they were represented.",
+    "conference_decisions": "Whether the child is still at risk of harm, and changes to the plan.",
+    "next_conference_date": "Within 6 months of this conference. For example, 27 3 2026",
+    "cp_end_summary": "What has changed for the child, and what support continues.",
+}
+
+
+def form(form_key: str) -> Any:
+    return registered(form_key, HINTS)
+
+
+@form("cp.core_group")
+class CoreGroupForm(TaskForm):
+    meeting_kind = "core_group"
+    meeting_fields = {
+        "held_on": "core_group_held_on",
+        "attendees": "core_group_attendees",
+        "decisions": "core_group_decisions",
+        "next_due": "next_core_group_date",
+    }
+
+    core_group_held_on = GovDateField(
+        "Date of the core group meeting", "Enter the date of the core group meeting", limit="past"
+    )
+    core_group_attendees = textarea("Who came to the meeting?", "Enter who came to the meeting")
+    core_group_decisions = textarea("What was agreed?", "Enter what was agreed")
+    next_core_group_date = GovDateField(
+        "Date of the next core group meeting", "Enter the date of the next core group meeting"
+    )
+
+
+@form("cp.review_conference")
+class ReviewConferenceForm(TaskForm):
+    meeting_kind = "cp_review_conference"
+    meeting_fields = {
+        "held_on": "conference_held_on",
+        "attendees": "conference_attendees",
+        "decisions": ("conference_child_views", "conference_decisions"),
+        "outcome": "conference_outcome",
+        "next_due": "next_conference_date",
+    }
+
+    conference_held_on = GovDateField(
+        "Date of the review conference", "Enter the date of the review conference", limit="past"
+    )
+    conference_attendees = textarea("Who came to the conference?", "Enter who came to the conference")
+    conference_child_views = textarea("What does the child think?", "Enter the child's views")
+    conference_decisions = textarea("What did the conference decide?", "Enter what the conference decided")
+    conference_outcome = radio(
+        "Does the child still need a child protection plan?",
+        "continue=Yes, the plan continues | step_down=No, step down to a child in need plan"
+        " | end=No, no plan is needed",
+        "Select whether the child still needs a child protection plan",
+    )
+    next_conference_date = GovDateField("Date of the next review conference")
+
+    validate_next_conference_date = required_if(
+        "conference_outcome", "continue", "Enter the date of the next review conference"
+    )
+
+
+@form("cp.end_plan")
+class EndPlanForm(TaskForm):
+    cp_end_reason = radio(
+        "Why is the child protection plan ending?",
+        "step_down=A review conference decided to step down to a child in need plan"
+        " | no_plan=A review conference decided no plan is needed",
+        "Select why the plan is ending",
+    )
+    cp_end_date = GovDateField("Date the plan ends", "Enter the date the plan ends")
+    cp_end_summary = textarea("Summary", "Enter a summary")
