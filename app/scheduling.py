@@ -9,6 +9,7 @@ re-checks the due time, so many processes may run schedulers and each timer fire
 from __future__ import annotations
 
 import logging
+import random
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from app.models import InstanceStatus, ProcessInstance
 log = logging.getLogger(__name__)
 PENDING_KEY = "timers_to_schedule"
 SWEEP_BATCH = 500
+DRAIN_BATCH = 100
 
 
 def note_timer(instance_id: int, due: datetime | None) -> None:
@@ -38,35 +40,46 @@ def note_timer(instance_id: int, due: datetime | None) -> None:
 def fire_due(app: Flask) -> int:
     """Fire every instance whose timer is due, one transaction each; return how many moved.
 
-    Each round claims the most overdue instance nobody else holds, so several threads and
-    processes drain a burst together without firing anything twice. On SQLite, which has
-    no row locks, one thread per process drains at a time.
+    Works through batches of due candidates in random order, locking each with SKIP LOCKED,
+    so several threads and processes drain a burst together without firing anything twice
+    or queueing behind each other. A batch where every candidate was taken by someone else
+    ends this drain: they are on it. On SQLite, which has no row locks, one thread per
+    process drains at a time.
     """
     from app.engine import EngineError
     from app.oversight.services import record_failure_after_rollback
-    from app.workflow.instances import InstanceMoved, claim_due_instance, fire_timers
+    from app.workflow.instances import InstanceMoved, due_instance_ids, fire_timers, lock_if_due
 
     moved, failed = 0, set()
     with _sqlite_guard(app), app.app_context():
         try:
             while True:
-                instance = claim_due_instance(datetime.now(UTC), failed)
-                if instance is None:
-                    db.session.rollback()
+                candidates = due_instance_ids(datetime.now(UTC), failed, DRAIN_BATCH)
+                db.session.rollback()
+                random.shuffle(candidates)
+                progressed = False
+                for instance_id in candidates:
+                    try:
+                        instance = lock_if_due(instance_id, datetime.now(UTC))
+                        if instance is None:  # fired already, or someone holds it
+                            db.session.rollback()
+                            continue
+                        moved += fire_timers(instance)
+                        db.session.commit()
+                        progressed = True
+                    except InstanceMoved:  # another process fired it first
+                        db.session.rollback()
+                    except EngineError as exc:
+                        failed.add(instance_id)
+                        record_failure_after_rollback(
+                            instance_id, exc.message, None, exc.task_id, exc.task_name
+                        )
+                    except Exception as exc:  # a fault outside the diagram: make it visible, go on
+                        failed.add(instance_id)
+                        log.exception("firing timers of instance %s failed", instance_id)
+                        _record_fault(instance_id, exc, record_failure_after_rollback)
+                if not progressed:
                     return moved
-                instance_id = instance.id
-                try:
-                    moved += fire_timers(instance)
-                    db.session.commit()
-                except InstanceMoved:  # another process fired it first
-                    db.session.rollback()
-                except EngineError as exc:
-                    failed.add(instance_id)
-                    record_failure_after_rollback(instance_id, exc.message, None, exc.task_id, exc.task_name)
-                except Exception as exc:  # a fault outside the diagram: make it visible, go on
-                    failed.add(instance_id)
-                    log.exception("firing timers of instance %s failed", instance_id)
-                    _record_fault(instance_id, exc, record_failure_after_rollback)
         finally:
             db.session.remove()
 

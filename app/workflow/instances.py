@@ -52,18 +52,22 @@ _CHILD_NAME = (
     .join(Case, Case.child_id == Child.id)
     .where(Case.id == bindparam("p_case"))
 )
-_DUE = (
-    select(ProcessInstance)
+_DUE_IDS = (
+    select(ProcessInstance.id)
     .where(
         ProcessInstance.status.in_([InstanceStatus.RUNNING, InstanceStatus.INCIDENT]),
         ProcessInstance.next_timer_at <= bindparam("p_now"),
+        ProcessInstance.id.not_in(bindparam("p_skip", expanding=True)),
     )
-    .order_by(ProcessInstance.next_timer_at, ProcessInstance.id)
-    .limit(1)
+    .order_by(ProcessInstance.next_timer_at)
+    .limit(bindparam("p_limit"))
+)
+_LOCK_IF_DUE = (
+    select(ProcessInstance)
+    .where(ProcessInstance.id == bindparam("p_id"), ProcessInstance.next_timer_at <= bindparam("p_now"))
     .with_for_update(of=ProcessInstance, skip_locked=True)
     .execution_options(populate_existing=True)
 )
-_DUE_EXCEPT = _DUE.where(ProcessInstance.id.not_in(bindparam("p_skip", expanding=True)))
 
 
 class InstanceMoved(Exception):
@@ -146,15 +150,18 @@ def complete_task(task: HumanTask, form_data: dict[str, Any], actor: User) -> Pr
     return instance
 
 
-def claim_due_instance(now_: datetime, skip: set[int]) -> ProcessInstance | None:
-    """Lock the instance whose timer is most overdue and that no other transaction holds.
+def due_instance_ids(now_: datetime, skip: set[int], limit: int) -> list[int]:
+    """Ids of instances with a due timer, most overdue first (not locked: candidates only)."""
+    return list(db.session.scalars(_DUE_IDS, {"p_now": now_, "p_skip": list(skip), "p_limit": limit}))
 
-    On PostgreSQL, SKIP LOCKED lets every scheduler thread and process take a different
-    instance at once; `skip` leaves out instances that already failed in this pass.
+
+def lock_if_due(instance_id: int, now_: datetime) -> ProcessInstance | None:
+    """Lock the instance if its timer is still due and no other transaction holds it.
+
+    On PostgreSQL, SKIP LOCKED lets scheduler threads and processes working from the same
+    candidates pass over each other's instances instead of queueing behind them.
     """
-    if skip:
-        return db.session.scalar(_DUE_EXCEPT, {"p_now": now_, "p_skip": list(skip)})
-    return db.session.scalar(_DUE, {"p_now": now_})
+    return db.session.scalar(_LOCK_IF_DUE, {"p_id": instance_id, "p_now": now_})
 
 
 def fire_timers(instance: ProcessInstance) -> bool:
