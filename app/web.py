@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from app.audit import action_label
 from app.extensions import db, login_manager
 from app.models import ApiToken, User
+from app.timescales.attendance import attendance_tier
 from app.timescales.status import due_status
 
 
@@ -46,6 +47,7 @@ def init_web(app: Flask) -> None:
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.globals["due_status"] = due_status
     app.jinja_env.filters["action"] = action_label
+    app.jinja_env.filters["tier"] = attendance_tier
     # A local authority service: no GOV.UK brand refresh (crown, GOV.UK blue header).
     app.jinja_env.globals["govukRebrand"] = False
     app.jinja_env.globals["assets_available"] = _assets_available(app)

@@ -66,12 +66,3 @@ class Case(db.Model):
     instances: Mapped[list[ProcessInstance]] = relationship(
         back_populates="case", order_by="ProcessInstance.started_at"
     )
-
-    @property
-    def attendance_tier(self) -> str:
-        pct = float(self.attendance_percent)
-        if pct <= 50:
-            return "Severely absent"
-        if pct <= 90:
-            return "Persistently absent"
-        return "At risk of persistent absence"

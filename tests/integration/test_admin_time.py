@@ -319,3 +319,12 @@ def test_calendars_and_settings_are_read_once_per_app_context(ctx, default_terms
         assert helpers["setting"]("taf_review_weeks") == 9
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_the_at_risk_band_follows_the_local_setting(ctx, people) -> None:
+    from app.admin.services import change_setting
+    from app.timescales.attendance import attendance_tier
+
+    assert attendance_tier(93) == "At risk of persistent absence"
+    change_setting("at_risk_attendance_percent", 92, people["admin"])
+    assert attendance_tier(93) == "Attendance above the at-risk band"
