@@ -80,8 +80,16 @@ def can_see_case(user: User, case: Case) -> bool:
     return bool(db.session.scalar(select(exists().where(Case.id == case.id, case_visibility(user)))))
 
 
+def holds_required_role(user: User, task: HumanTask) -> bool:
+    """The diagram may reserve a task for a role (a manager's authorisation); admins always may."""
+    return not task.required_role or user.role in (task.required_role, Role.ADMIN)
+
+
 def can_work_task(user: User, task: HumanTask) -> bool:
-    """Work a task: it is in one of the user's teams' queues, or assigned to them."""
+    """Work a task: it is in one of the user's teams' queues, or assigned to them, and the
+    user holds any role the diagram requires for it."""
+    if not holds_required_role(user, task):
+        return False
     if task.assignee_id == user.id:
         return True
     return task.team_id is not None and task.team_id in user.team_ids

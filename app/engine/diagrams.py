@@ -17,6 +17,7 @@ from app.engine.errors import InvalidDiagram
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 FORM_KEY = "formKey"
 DUE_DATE = "dueDate"
+ROLE = "role"  # a user task only people holding this role may work, e.g. "manager"
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from app.engine import serialization
-from app.engine.diagrams import DUE_DATE, FORM_KEY, ParsedDiagram
+from app.engine.diagrams import DUE_DATE, FORM_KEY, ROLE, ParsedDiagram
 from app.engine.errors import EngineError, TaskNotReady
 from app.engine.scripting import RestrictedEnvironment
 
@@ -41,6 +41,7 @@ class ReadyTask:
     form_key: str
     documentation: str
     process_name: str
+    role: str = ""
 
 
 def check_data_keys(data: Any, path: str = "") -> None:
@@ -119,6 +120,7 @@ class RunningWorkflow:
                     form_key=props.get(FORM_KEY, "") if isinstance(spec, UserTask) else "",
                     documentation=(spec.documentation or "").strip(),
                     process_name=task.workflow.spec.description or task.workflow.spec.name,
+                    role=props.get(ROLE, ""),
                 )
             )
         return tasks

@@ -54,6 +54,8 @@ class HumanTask(db.Model):
     lane: Mapped[str] = mapped_column(String(120))
     documentation: Mapped[str] = mapped_column(Text, default="")
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    # A role the diagram requires of whoever works the task (e.g. "manager"); "" for anyone in the team.
+    required_role: Mapped[str] = mapped_column(String(20), default="", server_default="")
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     state: Mapped[TaskState] = mapped_column(
         Enum(TaskState, native_enum=False, length=20, values_callable=enum_values), default=TaskState.OPEN

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app import audit
-from app.access import can_manage_task, can_work_task
+from app.access import can_manage_task, can_work_task, holds_required_role
 from app.extensions import db
 from app.meetings.services import record_meeting_if_any
 from app.models import HumanTask, ProcessInstance, TaskState, User
@@ -43,9 +43,15 @@ def _require_open(task: HumanTask) -> None:
         raise TaskNotOpen(task.id)
 
 
+def _require_role(task: HumanTask, user: User) -> None:
+    if not holds_required_role(user, task):
+        raise NotAllowed(f"Only a {task.required_role.replace('_', ' ')} can do this task")
+
+
 def claim_task(task: HumanTask, user: User) -> None:
     """Take an unassigned task from one of the user's team queues."""
     _require_open(task)
+    _require_role(task, user)
     if not can_work_task(user, task):
         raise NotAllowed("This task is not in one of your team's queues")
     if task.assignee_id not in (None, user.id):
@@ -73,6 +79,7 @@ def assign_task(task: HumanTask, assignee: User, manager: User) -> None:
         raise NotAllowed("Only a manager of this task's team can assign it")
     if task.team_id is not None and task.team_id not in assignee.team_ids:
         raise NotAllowed(f"{assignee.name} is not in the team this task belongs to")
+    _require_role(task, assignee)
     before = {"assignee_id": task.assignee_id}
     task.assignee_id = assignee.id
     audit.record(
@@ -88,6 +95,7 @@ def assign_task(task: HumanTask, assignee: User, manager: User) -> None:
 def complete_task(task: HumanTask, form_data: dict[str, Any], user: User) -> ProcessInstance:
     """Submit a task's validated form; the case moves on. Raises TaskNotOpen if beaten to it."""
     _require_open(task)
+    _require_role(task, user)
     if not can_work_task(user, task):
         raise NotAllowed("This task is not in one of your team's queues")
     if task.assignee_id not in (None, user.id):
@@ -106,7 +114,9 @@ def assignable_users(task: HumanTask) -> list[User]:
     """People a manager may assign this task to: the active members of its team."""
     if task.team is None:
         return []
-    return sorted((u for u in task.team.members if u.active), key=lambda u: u.name)
+    return sorted(
+        (u for u in task.team.members if u.active and holds_required_role(u, task)), key=lambda u: u.name
+    )
 
 
 def tasks_for_case(case_id: int) -> list[HumanTask]:

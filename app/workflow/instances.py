@@ -278,6 +278,7 @@ def _project(instance: ProcessInstance, running: RunningWorkflow, child_name: st
                 "lane": ready[task_id].lane,
                 "documentation": ready[task_id].documentation,
                 "team_id": team_for_lane(ready[task_id].lane),
+                "required_role": ready[task_id].role,
                 "due_at": running.due_at(task_id),
                 "child_name": child_name,
                 "state": TaskState.OPEN,

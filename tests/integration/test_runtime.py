@@ -130,3 +130,24 @@ def test_an_engine_failure_saves_nothing_and_raises_an_incident(ctx, people) -> 
     [incident] = db.session.scalars(select(Incident).where(Incident.instance_id == instance.id))
     assert incident.task_name == "First step"
     assert "undefined_name" in incident.message
+
+
+def test_a_step_the_diagram_reserves_for_managers_is_theirs_alone(ctx, people) -> None:
+    factories.publish_test_diagram(two_step(process_id="manager_step", second_role="manager"))
+    case = factories.bare_case(people["practitioner"])
+    instances.start_process(case, "manager_step", {"referral_date": "2026-12-04"}, None)
+    db.session.commit()
+    tasks.complete_task(factories.only_open_task(case), {"note": "go"}, people["practitioner"])
+    db.session.commit()
+    authorise = factories.only_open_task(case)
+    assert authorise.required_role == "manager"
+    with pytest.raises(tasks.NotAllowed, match="Only a manager"):
+        tasks.claim_task(authorise, people["practitioner"])
+    with pytest.raises(tasks.NotAllowed, match="Only a manager"):
+        tasks.complete_task(authorise, {"note": "self-approved"}, people["family_worker"])
+    with pytest.raises(tasks.NotAllowed, match="Only a manager"):
+        tasks.assign_task(authorise, people["family_worker"], people["manager"])
+    assert [u.email for u in tasks.assignable_users(authorise)] == ["manager@example.org"]
+    tasks.complete_task(authorise, {"note": "authorised"}, people["manager"])
+    db.session.commit()
+    assert factories.open_tasks(case) == []
