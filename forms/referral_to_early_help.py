@@ -11,6 +11,7 @@ from typing import Any
 import wtforms
 from wtforms import ValidationError
 
+from app.timescales.settings import local_setting
 from forms.base import TaskForm
 from forms.fields import (
     GovDateField,
@@ -130,6 +131,14 @@ class AssessmentForm(TaskForm):
 
 @form("referral.taf_meeting")
 class TafMeetingForm(TaskForm):
+    meeting_kind = "taf_meeting"
+    meeting_fields = {
+        "held_on": "taf_meeting_date",
+        "attendees": "taf_attendees",
+        "decisions": ("plan_outcomes", "plan_actions"),
+        "next_due": "next_review_date",
+    }
+
     taf_meeting_date = GovDateField("Date of the meeting", "Enter the date of the meeting", limit="past")
     family_attended = radio("Did the family attend?", YES_NO, "Select whether the family attended")
     taf_attendees = textarea("Who else attended?", "Enter who else attended")
@@ -141,12 +150,23 @@ class TafMeetingForm(TaskForm):
         meeting = self.taf_meeting_date.data
         if field.data and meeting and field.data <= meeting:
             raise ValidationError("Date of the first review must be after the meeting")
-        if field.data and meeting and (field.data - meeting).days > 42:
-            raise ValidationError("Date of the first review must be no more than 6 weeks after the meeting")
+        weeks = local_setting("taf_review_weeks")
+        if field.data and meeting and (field.data - meeting).days > 7 * weeks:
+            raise ValidationError(
+                f"Date of the first review must be no more than {weeks} weeks after the meeting"
+            )
 
 
 @form("referral.review")
 class ReviewForm(TaskForm):
+    meeting_kind = "taf_review"
+    meeting_fields = {
+        "held_on": "review_date",
+        "decisions": ("review_progress", "review_child_views", "review_outcome_reasons"),
+        "outcome": "review_outcome",
+        "next_due": "next_review_date",
+    }
+
     review_date = GovDateField("Date of the review", "Enter the date of the review", limit="past")
     review_attendance_percent = number(
         "Attendance since the last review (%)", "Enter the attendance since the last review"

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from app.models.people import User
 
 MEETING_KINDS = {
-    "taf_review": "Team around the family review",
+    "taf_meeting": "Team Around the Family meeting",
+    "taf_review": "Team Around the Family review",
     "cin_planning": "Child in need planning meeting",
     "cin_review": "Child in need review",
     "core_group": "Core group meeting",

@@ -12,7 +12,7 @@ import contextlib
 import re
 from dataclasses import dataclass
 
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 from sqlalchemy import select
 
 from app.extensions import db
@@ -154,10 +154,10 @@ def stored_values() -> dict[str, int]:
 def local_setting(name: str) -> int:
     """The current value of setting `name`; raises UnknownSetting.
 
-    Outside an app context (diagram unit tests with no database) this is the default.
+    Outside an app with a database (unit tests of diagrams and forms) this is the default.
     """
     setting = definition(name)
-    if not has_app_context():
+    if not has_app_context() or "sqlalchemy" not in current_app.extensions:
         return setting.default
     return stored_values()[setting.name]
 

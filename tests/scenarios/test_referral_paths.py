@@ -16,7 +16,7 @@ import time_machine
 from flask.testing import FlaskClient
 
 from app.extensions import db
-from app.models import Case, InstanceStatus, ProcessInstance
+from app.models import Case, InstanceStatus, Meeting, ProcessInstance
 from app.timescales.working_days import end_of_working_day
 from tests import factories
 from tests.conftest import login
@@ -181,6 +181,20 @@ def test_consent_given_lead_practitioner_plan_and_reviews_until_outcomes_are_met
     )
     assert journey.finished_at() == "Closed: outcomes met"
     assert journey.steps.count("Review the family plan") == 3
+    meetings = db.session.scalars(
+        db.select(Meeting).where(Meeting.case_id == journey.case.id).order_by(Meeting.id)
+    ).all()
+    assert [(m.kind, m.held_on) for m in meetings] == [
+        ("taf_meeting", date(2026, 3, 16)),
+        ("taf_review", date(2026, 3, 16)),
+        ("taf_review", date(2026, 3, 16)),
+        ("taf_review", date(2026, 3, 16)),
+    ]
+    assert [m.outcome for m in meetings[1:]] == [
+        "Continue the plan and review it again",
+        "Continue the plan and review it again",
+        "Close: the outcomes are met",
+    ]
 
 
 def test_a_review_can_step_up_to_social_care(journey: Journey) -> None:
