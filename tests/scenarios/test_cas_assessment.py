@@ -196,6 +196,11 @@ def test_at_the_deadline_the_manager_must_record_why_and_the_assessment_stays_op
     walk.do(LATE, date(2027, 2, 8), "manager")
     assert walk.open() == {ASSESS}
     walk.do(ASSESS, date(2027, 2, 15), assessment_completed_on=d(date(2027, 2, 15)))
+    # Awaiting authorisation past the deadline (its timer fell due as the task opened), but the
+    # delay is already on record: no second ask.
+    walk.sweep(datetime(2027, 2, 15, 18, 0, tzinfo=UTC))
+    assert walk.open() == {AUTHORISE}
+    assert walk.state().next_timer_at is None
     walk.do(AUTHORISE, date(2027, 2, 16), "manager")
     walk.do(OUTCOME, date(2027, 2, 16), "manager")
     # the finished timer branches' end events are not taken for the outcome
@@ -209,14 +214,13 @@ def test_after_downtime_past_the_deadline_only_the_delay_is_asked_for(walk: Asse
     assert walk.state().next_timer_at is None
 
 
-def test_finishing_before_the_reminder_cancels_both_timers(walk: Assessment) -> None:
+def test_finishing_and_authorising_in_time_means_no_timer_ever_fires(walk: Assessment) -> None:
     walk.to_assessment()
     walk.do(ASSESS, date(2026, 12, 10))
+    assert walk.state().next_timer_at == DEADLINE  # authorisation is still on the 45-day clock
+    walk.do(AUTHORISE, date(2026, 12, 11), "manager")
+    walk.do(OUTCOME, date(2026, 12, 11), "manager")
     assert walk.state().next_timer_at is None
-    assert walk.sweep(DEADLINE + timedelta(days=30)) == 0
-    assert walk.open() == {AUTHORISE}  # authorisation waiting: neither reminder nor delay appears
-    walk.do(AUTHORISE, date(2027, 3, 8), "manager")
-    walk.do(OUTCOME, date(2027, 3, 8), "manager")
     assert walk.sweep(datetime(2027, 6, 1, tzinfo=UTC)) == 0
     assert walk.ended_at() == "Child in need plan (s17)"
     names = {
@@ -225,13 +229,25 @@ def test_finishing_before_the_reminder_cancels_both_timers(walk: Assessment) -> 
     assert not names & {CHECK, LATE}
 
 
-def test_finishing_after_the_reminder_cancels_the_deadline(walk: Assessment) -> None:
+def test_an_assessment_finished_in_time_but_authorised_late_asks_the_manager_why(walk: Assessment) -> None:
+    walk.to_assessment()
+    walk.do(ASSESS, date(2026, 12, 10))
+    assert walk.sweep(DEADLINE - SECOND) == 0
+    assert walk.sweep(DEADLINE + SECOND) == 1
+    assert walk.open() == {AUTHORISE, LATE}  # the census counts the authorisation date
+    walk.do(LATE, date(2027, 2, 8), "manager")
+    walk.do(AUTHORISE, date(2027, 2, 9), "manager")
+    walk.do(OUTCOME, date(2027, 2, 9), "manager")
+    assert walk.ended_at() == "Child in need plan (s17)"
+
+
+def test_finishing_after_the_reminder_leaves_only_the_authorisation_clock(walk: Assessment) -> None:
     walk.to_assessment()
     walk.sweep(REMINDER + SECOND)
     walk.do(ASSESS, date(2027, 1, 26))
-    assert walk.state().next_timer_at is None
-    assert walk.sweep(DEADLINE + timedelta(days=10)) == 0
-    assert walk.open() == {AUTHORISE, CHECK}  # an unanswered reminder stays until acknowledged
+    assert walk.state().next_timer_at == DEADLINE
+    assert walk.sweep(DEADLINE + timedelta(days=10)) == 1
+    assert walk.open() == {AUTHORISE, CHECK, LATE}  # an unanswered reminder stays until acknowledged
 
 
 # -- the referral decision -------------------------------------------------------------------------
@@ -329,7 +345,7 @@ def test_every_node_is_drawn_once_in_the_cas_lane_and_no_shapes_overlap() -> Non
         boxes[shape.get("bpmnElement")] = tuple(float(b.get(k)) for k in ("x", "y", "width", "height"))
     edges = {edge.get("bpmnElement") for edge in plane.findall("bpmndi:BPMNEdge", NS)}
     assert nodes <= set(boxes) and edges == flows
-    drawn = sorted(nodes - {"reminder_timer", "breach_timer"})  # boundary events sit on their task
+    drawn = sorted(nodes - {"reminder_timer", "breach_timer", "authorise_breach_timer"})  # on their task
     for i, a in enumerate(drawn):
         for b in drawn[i + 1 :]:
             (ax, ay, aw, ah), (bx, by, bw, bh) = boxes[a], boxes[b]
