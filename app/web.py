@@ -27,10 +27,22 @@ def init_web(app: Flask) -> None:
     from app.cases.routes import bp as cases_bp
     from app.health import bp as health_bp
     from app.oversight.routes import bp as oversight_bp
+    from app.processes.routes import bp as processes_bp
     from app.tasks.routes import bp as tasks_bp
     from app.worklist.routes import bp as worklist_bp
 
-    for bp in (auth_bp, worklist_bp, tasks_bp, cases_bp, oversight_bp, admin_bp, health_bp, api_bp):
+    blueprints = (
+        auth_bp,
+        worklist_bp,
+        tasks_bp,
+        cases_bp,
+        oversight_bp,
+        admin_bp,
+        processes_bp,
+        health_bp,
+        api_bp,
+    )
+    for bp in blueprints:
         app.register_blueprint(bp)
 
     login_manager.login_view = "auth.login"

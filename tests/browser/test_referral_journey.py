@@ -70,3 +70,16 @@ def test_refer_a_child_and_complete_triage(page) -> None:
     page.get_by_role("heading", name="Worklist").wait_for()
     assert page.get_by_role("link", name="Triage the referral").count() == 0
     page.screenshot(path=str(SHOTS / "worklist.png"), full_page=True)
+
+
+def test_a_process_owner_sees_the_referral_diagram_drawn(page) -> None:
+    page.goto("/login")
+    page.get_by_label("Email address").fill("owner@example.org")
+    page.get_by_label("Password", exact=True).fill("demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Processes").click()
+    page.get_by_role("link", name="Referral to Early Help").click()
+    page.locator("#diagram[data-drawn='true'] svg").first.wait_for()
+    assert page.locator("#diagram .djs-element[data-element-id='triage']").count() == 1
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "process.png"), full_page=True)

@@ -1,0 +1,1 @@
+"""The process library: every published process, drawn, with what it is for."""

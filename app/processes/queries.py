@@ -1,0 +1,56 @@
+"""Reading published process versions for the library pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import ProcessVersion
+
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    version: ProcessVersion
+    explanation: str
+
+
+@lru_cache(maxsize=128)
+def explanation_of(content_hash: str, xml: str) -> str:
+    """The process's own documentation in the diagram (versions never change, so cache by hash)."""
+    root = etree.fromstring(xml.encode("utf-8"))
+    for process in root.iter(f"{BPMN}process"):
+        doc = process.find(f"{BPMN}documentation")
+        if doc is not None and (doc.text or "").strip():
+            return " ".join(doc.text.split())
+    return ""
+
+
+def current_versions() -> list[LibraryEntry]:
+    """The version new cases start on, for every process, by name."""
+    versions = db.session.scalars(
+        select(ProcessVersion).where(ProcessVersion.is_current).order_by(ProcessVersion.name)
+    )
+    return [LibraryEntry(v, explanation_of(v.content_hash, v.bpmn_xml)) for v in versions]
+
+
+def find_version(process_id: str, number: int | None = None) -> ProcessVersion | None:
+    """A version of a process: the given number, or the current one."""
+    query = select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+    query = query.where(ProcessVersion.number == number) if number else query.where(ProcessVersion.is_current)
+    return db.session.scalar(query)
+
+
+def versions_of(process_id: str) -> list[ProcessVersion]:
+    return list(
+        db.session.scalars(
+            select(ProcessVersion)
+            .where(ProcessVersion.process_id == process_id)
+            .order_by(ProcessVersion.number.desc())
+        )
+    )

@@ -1,0 +1,40 @@
+"""The process library pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, url_for
+
+from app.access import signed_in
+from app.processes import queries
+
+bp = Blueprint("processes", __name__, template_folder="templates")
+
+
+@bp.get("/processes")
+@signed_in
+def index() -> str:
+    return render_template("processes/index.html", entries=queries.current_versions())
+
+
+@bp.get("/processes/<process_id>")
+@signed_in
+def show(process_id: str) -> str:
+    version = queries.find_version(process_id)
+    if version is None:
+        abort(404)
+    return render_template(
+        "processes/show.html",
+        version=version,
+        explanation=queries.explanation_of(version.content_hash, version.bpmn_xml),
+        versions=queries.versions_of(process_id),
+        diagram_url=url_for("processes.diagram", process_id=process_id, number=version.number),
+    )
+
+
+@bp.get("/processes/<process_id>/v<int:number>.bpmn")
+@signed_in
+def diagram(process_id: str, number: int) -> Response:
+    version = queries.find_version(process_id, number)
+    if version is None:
+        abort(404)
+    return Response(version.bpmn_xml, mimetype="application/xml")

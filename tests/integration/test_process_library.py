@@ -1,0 +1,34 @@
+"""The process library: every published process with its explanation and its diagram."""
+
+from __future__ import annotations
+
+from tests.conftest import login
+
+
+def test_the_library_lists_every_process_with_what_it_is_for(client) -> None:
+    login(client, "practitioner@example.org")
+    page = client.get("/processes").get_data(as_text=True)
+    for name in [
+        "Referral to Early Help",
+        "Child and family assessment",
+        "Child in need plan",
+        "Child protection plan",
+    ]:
+        assert name in page
+    assert "This diagram has no description yet." not in page
+
+
+def test_a_process_page_offers_its_diagram_for_drawing(client) -> None:
+    login(client, "owner@example.org")
+    page = client.get("/processes/referral_to_early_help").get_data(as_text=True)
+    assert 'data-src="/processes/referral_to_early_help/v1.bpmn"' in page
+    xml = client.get("/processes/referral_to_early_help/v1.bpmn")
+    assert xml.status_code == 200 and xml.mimetype == "application/xml"
+    assert b'id="referral_to_early_help"' in xml.data
+    assert client.get("/processes/no_such_process").status_code == 404
+    assert client.get("/processes/referral_to_early_help/v99.bpmn").status_code == 404
+
+
+def test_signed_out_visitors_cannot_read_the_library(client) -> None:
+    assert client.get("/processes").status_code == 302
+    assert client.get("/processes/referral_to_early_help/v1.bpmn").status_code == 302
