@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from markupsafe import escape
+
+from app.processes.queries import current_versions
 from tests.conftest import login
 
 
@@ -15,7 +18,15 @@ def test_the_library_lists_every_process_with_what_it_is_for(client) -> None:
         "Child protection plan",
     ]:
         assert name in page
-    assert "This diagram has no description yet." not in page
+    shipped = {
+        e.version.process_id: e.explanation
+        for e in current_versions()
+        if e.version.process_id
+        in {"referral_to_early_help", "cas_assessment", "child_in_need_plan", "child_protection_plan"}
+    }
+    assert len(shipped) == 4 and all(shipped.values())
+    for explanation in shipped.values():
+        assert str(escape(explanation)) in page
 
 
 def test_a_process_page_offers_its_diagram_for_drawing(client) -> None:
