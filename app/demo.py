@@ -134,6 +134,9 @@ def demo_referral(rng: random.Random, today: date) -> Referral:
     )
 
 
+SOCIAL_CARE_CASES = 6
+
+
 def load_demo(case_count: int = 24, seed: int = 20261123) -> str:
     """Create what is missing of the demo data; returns a one-line summary."""
     people = _ensure_people()
@@ -144,14 +147,21 @@ def load_demo(case_count: int = 24, seed: int = 20261123) -> str:
     referrer = people["school@example.org"]
     created = 0
     if db.session.scalar(select(User.id).where(User.email == "school@example.org")) and not _has_cases():
-        from app.demo_progress import advance
+        from app.demo_progress import STEP_UP_STAGE, advance
+        from app.demo_social_care import add_social_care
 
-        for n in range(case_count):
+        stepped_up = []
+        for n in range(case_count + SOCIAL_CARE_CASES):
             referral = demo_referral(rng, today)
             referral = Referral(**{**referral.__dict__, "referrer_organisation": referral.school})
             case = refer_child(referral, referrer)
-            advance(case, n, rng, people)
+            if n < case_count:
+                advance(case, n, rng, people)
+            else:  # stepped up to CAS, then assessed or on a plan
+                advance(case, STEP_UP_STAGE, rng, people)
+                stepped_up.append(case)
             created += 1
+        add_social_care(stepped_up, people, today)
     return (
         f"Demo data ready: {len(people)} users, {len(published)} processes published, "
         f"{created} cases referred" + (f", {terms.added} default school terms loaded" if terms else "")

@@ -31,12 +31,15 @@ STAGES: list[list[tuple[str, dict[str, Any]]]] = [
     _PLANNED[:4],
     _PLANNED,
     _SCHOOL_LED,
-    [("referral.triage", {"triage_decision": "step_up"})],
+    [("referral.triage", {"triage_decision": "step_up"})],  # STEP_UP_STAGE
     [_CONSENTED[0], ("referral.consent", {"consent": "refused"})],
     [*_PLANNED, ("referral.review", {"review_outcome": "refer_legal"})],
     [*_PLANNED, ("referral.review", {"review_outcome": "continue"})],
     [*_SCHOOL_LED, ("referral.school_support", {"school_outcome": "improved"})],
 ]
+
+
+STEP_UP_STAGE = 7
 
 
 def task_data(form_key: str, start: date, choices: dict[str, Any]) -> dict[str, Any]:
