@@ -44,7 +44,10 @@ STEP_UP_STAGE = 7
 
 def task_data(form_key: str, start: date, choices: dict[str, Any]) -> dict[str, Any]:
     """What the form for `form_key` records, dated from the referral date."""
-    day = lambda n: (start + timedelta(days=n)).isoformat()  # noqa: E731
+    # Dates run on from the referral but never past today: nothing is recorded as held in the future.
+    day = lambda n: min(start + timedelta(days=n), date.today()).isoformat()  # noqa: E731
+    # ...and dates agreed for the future stay ahead of today.
+    ahead = lambda n: max(start + timedelta(days=n), date.today() + timedelta(days=14)).isoformat()  # noqa: E731
     data: dict[str, dict[str, Any]] = {
         "referral.triage": {
             "existing_involvement": "none",
@@ -79,7 +82,7 @@ def task_data(form_key: str, start: date, choices: dict[str, Any]) -> dict[str, 
             "taf_attendees": "Head of year; school nurse; lead practitioner",
             "plan_outcomes": "Attendance above 90% by the end of term.",
             "plan_actions": "Soft start and a mentor; sleep advice from the nurse.",
-            "next_review_date": day(40),
+            "next_review_date": ahead(40),
         },
         "referral.review": {
             "review_date": day(40),
@@ -87,7 +90,7 @@ def task_data(form_key: str, start: date, choices: dict[str, Any]) -> dict[str, 
             "review_progress": "Late marks halved; mentor sessions going well.",
             "review_child_views": "Lunch club helps.",
             "review_outcome": "continue",
-            "next_review_date": day(82),
+            "next_review_date": ahead(82),
             "review_outcome_reasons": "Support not taken up.",
         },
         "referral.advise_school": {
@@ -96,7 +99,7 @@ def task_data(form_key: str, start: date, choices: dict[str, Any]) -> dict[str, 
             "school_support_recommended": ["attendance_meeting", "attendance_plan"],
             "safeguarding_concern": "no",
             "safeguarding_details": "",
-            "school_review_date": day(30),
+            "school_review_date": ahead(30),
         },
         "referral.school_support": {
             "school_support_provided": ["attendance_meeting", "attendance_plan"],

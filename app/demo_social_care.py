@@ -69,6 +69,36 @@ def _start_assessment(case: Case, manager: User, referred: date) -> None:
         )
 
 
+def _hold_first_meetings(case: Case, worker: User, start: date) -> None:
+    """The planning meeting or first core group, held on time (so the history has them)."""
+    held = start + timedelta(days=7)
+    planning = _open(case, "cin.planning_meeting")
+    if planning is not None:
+        complete_task(
+            planning,
+            {
+                "planning_held_on": held.isoformat(),
+                "planning_attendees": "Parent; class teacher; school nurse; social worker",
+                "planning_child_views": "I want to go to school but mornings are hard.",
+                "planning_decisions": "Morning support from school; weekly check-ins with the family.",
+                "first_review_date": (start + timedelta(days=90)).isoformat(),
+            },
+            worker,
+        )
+    core = _open(case, "cp.core_group")
+    if core is not None:
+        complete_task(
+            core,
+            {
+                "core_group_held_on": held.isoformat(),
+                "core_group_attendees": "Parent; school safeguarding lead; health visitor; social worker",
+                "core_group_decisions": "Weekly visits; school reports absence the same day.",
+                "next_core_group_date": (held + timedelta(days=28)).isoformat(),
+            },
+            worker,
+        )
+
+
 def add_social_care(cases: list[Case], people: dict[str, User], today: date) -> int:
     """Give the demo's stepped-up cases social-care work; returns how many got some."""
     manager = people["manager@example.org"]
@@ -82,18 +112,12 @@ def add_social_care(cases: list[Case], people: dict[str, User], today: date) -> 
         if n % 3 == 0:  # an assessment near its 45-day deadline: the reminder is due
             _start_assessment(case, manager, today - timedelta(days=52))
         elif n % 3 == 1:
-            start_process(
-                case,
-                "child_in_need_plan",
-                {**base, "plan_start_date": (today - timedelta(days=85)).isoformat()},
-                manager,
-            )
+            start = today - timedelta(days=85)
+            start_process(case, "child_in_need_plan", {**base, "plan_start_date": start.isoformat()}, manager)
+            _hold_first_meetings(case, social_worker, start)
         else:
-            start_process(
-                case,
-                "child_protection_plan",
-                {**base, "icpc_date": (today - timedelta(days=80)).isoformat()},
-                manager,
-            )
+            start = today - timedelta(days=80)
+            start_process(case, "child_protection_plan", {**base, "icpc_date": start.isoformat()}, manager)
+            _hold_first_meetings(case, social_worker, start)
         started += 1
     return started
