@@ -56,6 +56,20 @@ def create_token(email: str, label: str) -> None:
     click.echo(token)
 
 
+@users_cli.command("revoke-tokens")
+@click.argument("email")
+def revoke_tokens(email: str) -> None:
+    """Revoke every API token of EMAIL (for a lost token, or someone who has left)."""
+    from app.auth.services import find_user_by_email, revoke_api_tokens
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"There is no user with the email address {email}")
+    count = revoke_api_tokens(user)
+    db.session.commit()
+    click.echo(f"Revoked {count} token{'' if count == 1 else 's'} of {user.email}")
+
+
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--name", required=True)

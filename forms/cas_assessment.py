@@ -14,6 +14,7 @@ from wtforms import ValidationError
 
 from forms.base import TaskForm
 from forms.fields import (
+    YES_NO,
     GovDateField,
     options,
     radio,
@@ -24,7 +25,6 @@ from forms.fields import (
     textarea,
 )
 
-YES_NO = "yes=Yes | no=No"
 HINTS = {
     "referral_decision": "Decide within 1 working day of the referral, and tell the referrer.",
     "referral_decision_reasons": "What you checked, who you spoke to, and why this is the right next step.",

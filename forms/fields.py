@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, StopValidati
 from forms.base import TaskForm, task_form
 
 Choices = Sequence[SelectChoice]
+YES_NO = "yes=Yes | no=No"
 F = TypeVar("F", bound=type[TaskForm])
 
 

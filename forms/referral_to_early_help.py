@@ -1,7 +1,8 @@
 """Forms for Referral to Early Help (processes/referral_to_early_help.bpmn), one per formKey.
 
 Field names are task-data keys, unique in the process except `next_review_date` (TAF meeting and reviews).
-No list (checkbox) key is written twice: SpiffWorkflow merges lists in task data element by element.
+No list (checkbox) key is written twice: the engine's own merge of a looping task's data still splices lists
+element by element (a submitted form replaces them; see app/engine/runtime.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from wtforms import ValidationError
 from app.timescales.settings import local_setting
 from forms.base import TaskForm
 from forms.fields import (
+    YES_NO,
     GovDateField,
     checkboxes,
     number,
@@ -25,7 +27,6 @@ from forms.fields import (
     textarea,
 )
 
-YES_NO = "yes=Yes | no=No"
 NOT_GIVEN = ("refused", "no_response")
 SUPPORT = (
     "attendance_meeting=An attendance meeting with the family | attendance_plan=An individual attendance plan"

@@ -9,7 +9,7 @@ from app.access import me, roles
 from app.admin import services
 from app.admin.forms import ClosureForm, SettingForm, TermForm
 from app.models import Role
-from app.timescales.settings import SETTINGS
+from app.timescales.settings import SETTINGS, local_setting
 
 bp = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
 admins = roles(Role.ADMIN)
@@ -33,8 +33,7 @@ def change_setting(name: str) -> Page:
     setting = SETTINGS.get(name)
     if setting is None:
         abort(404)
-    current = next(r.value for r in services.settings_overview() if r.setting.name == name)
-    form = SettingForm(setting, data={"value": str(current)})
+    form = SettingForm(setting, data={"value": str(local_setting(name))})
     if not form.validate_on_submit():
         return render_template("admin/setting.html", form=form, setting=setting), 400 if form.errors else 200
     value = services.change_setting(name, form.value.data, me())

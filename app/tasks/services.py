@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from app import audit
 from app.access import can_manage_task, can_work_task, holds_required_role
 from app.extensions import db
@@ -116,14 +114,6 @@ def assignable_users(task: HumanTask) -> list[User]:
         return []
     return sorted(
         (u for u in task.team.members if u.active and holds_required_role(u, task)), key=lambda u: u.name
-    )
-
-
-def tasks_for_case(case_id: int) -> list[HumanTask]:
-    return list(
-        db.session.scalars(
-            select(HumanTask).where(HumanTask.case_id == case_id).order_by(HumanTask.created_at, HumanTask.id)
-        )
     )
 
 

@@ -109,3 +109,10 @@ def test_the_openapi_document_describes_every_api_route(client) -> None:
     }
     assert routes == documented
     assert json.loads((ROOT / "app/api/openapi.json").read_text()) == spec
+
+
+def test_a_revoked_token_no_longer_opens_the_api(ctx, client, token) -> None:
+    assert client.get("/api/v1/tasks", headers=auth(token)).status_code == 200
+    result = ctx.test_cli_runner().invoke(args=["users", "revoke-tokens", "practitioner@example.org"])
+    assert result.exit_code == 0 and "Revoked 1 token of practitioner@example.org" in result.output
+    assert client.get("/api/v1/tasks", headers=auth(token)).status_code == 401
