@@ -20,7 +20,8 @@ def create_people() -> None:
 
 
 def people() -> dict[str, User]:
-    """The demo people by short name: practitioner, manager, owner, admin, school, social_worker, ace, ..."""
+    """The demo people by short name: practitioner, manager, owner, admin, school, social_worker, ace,
+    family_worker, medical, solicitor, chair."""
     by_email = {u.email: u for u in db.session.scalars(select(User))}
     names = {
         "practitioner": "practitioner@example.org",
@@ -31,6 +32,9 @@ def people() -> dict[str, User]:
         "social_worker": "social.worker@example.org",
         "ace": "attendance.officer@example.org",
         "family_worker": "family.worker@example.org",
+        "medical": "medical.needs@example.org",
+        "solicitor": "solicitor@example.org",
+        "chair": "cp.chair@example.org",
     }
     return {short: by_email[email] for short, email in names.items()}
 

@@ -51,8 +51,12 @@ class Referral:
         return cls(**{k: data.get(k) for k in fields})  # type: ignore[arg-type]
 
 
-def refer_child(referral: Referral, actor: User) -> Case:
-    """Record an attendance concern: create the child and case and start Referral to Early Help."""
+def refer_child(referral: Referral, actor: User, process_id: str = REFERRAL_PROCESS) -> Case:
+    """Record a concern: create the child and case and start the pathway's process on it.
+
+    Referral to Early Help by default; a school's sickness return starts the medical-needs
+    pathway, a notification of a child missing education the CME pathway, and so on.
+    """
     child = Child(
         first_name=referral.first_name.strip(),
         last_name=referral.last_name.strip(),
@@ -83,7 +87,7 @@ def refer_child(referral: Referral, actor: User) -> Case:
     db.session.flush()
     case.reference = f"C{case.id:07d}"
     audit.record("case.referred", actor, case=case, after={"reference": case.reference})
-    instances.start_process(case, REFERRAL_PROCESS, referral_start_data(case), actor)
+    instances.start_process(case, process_id, referral_start_data(case), actor)
     return case
 
 

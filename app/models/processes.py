@@ -28,6 +28,9 @@ class ProcessVersion(db.Model):
     filename: Mapped[str] = mapped_column(String(200))
     content_hash: Mapped[str] = mapped_column(String(64))
     bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
+    # The DMN decision tables the diagram's business rule tasks call ('' if none): part of
+    # the version, so a changed table is a new version like a changed diagram.
+    dmn_xml: Mapped[str] = mapped_column(Text, deferred=True, default="", server_default="")
     number: Mapped[int]
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     is_current: Mapped[bool] = mapped_column(default=True)
@@ -61,9 +64,13 @@ class ProcessInstance(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     end_event: Mapped[str] = mapped_column(String(200), default="")
+    # A hand-off: the instance whose message started this one, and the message's name.
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    start_message: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     case: Mapped[Case] = relationship(back_populates="instances")
     process_version: Mapped[ProcessVersion] = relationship()
+    started_by: Mapped[ProcessInstance | None] = relationship(remote_side=[id])
 
     # Optimistic locking: every UPDATE checks and bumps `version`.
     __mapper_args__ = {"version_id_col": version}
