@@ -1,4 +1,4 @@
-"""Meetings held under a plan (CIN reviews, CP review conferences, TAF reviews).
+"""Meetings held with or about a family: TAF, CIN, strategy, conferences, core groups, legal planning.
 
 The history of a plan's meetings lives here, not in the workflow's data: a long-running plan
 holds many reviews, and growing workflow data makes every load and save slower.
@@ -25,6 +25,17 @@ MEETING_KINDS = {
     "cin_review": "Child in need review",
     "core_group": "Core group meeting",
     "cp_review_conference": "Child protection review conference",
+    "strategy_discussion": "Strategy discussion",
+    "icpc": "Initial child protection conference",
+    "professionals_meeting": "Professionals' meeting",
+    "legal_planning_meeting": "Legal planning meeting",
+    "pre_proceedings_meeting": "Pre-proceedings meeting",
+    "attendance_meeting": "Attendance meeting with the family",
+    "attendance_plan_review": "Attendance plan review",
+    "targeting_support_meeting": "Targeting support meeting",
+    "attendance_contract_meeting": "Attendance contract meeting",
+    "medical_needs_review": "Medical needs provision review",
+    "reintegration_meeting": "Reintegration meeting",
 }
 
 
