@@ -65,6 +65,15 @@ class TaskForm(FlaskForm):  # type: ignore[misc]
         return {f.name: _plain(f.data) for f in self.data_fields()}
 
     @classmethod
+    def on_completed(cls, task: Any, data: dict[str, Any], actor: Any) -> None:
+        """Keep what this form records outside the workflow: a ledger row, a register entry.
+
+        Called by app/tasks/services.complete_task after the process has moved on, in the same
+        transaction: if it raises, the whole submission rolls back and the case does not move.
+        `task` is the HumanTask (task.case_id, task.instance_id), `data` the submitted values.
+        """
+
+    @classmethod
     def field_labels(cls) -> dict[str, str]:
         """Field name to label, for showing what a completed task recorded."""
         return cls._describe()[0]

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.meetings.services import record_meeting_if_any
 from app.models import HumanTask, ProcessInstance, TaskState, User
 from app.workflow import instances
+from forms import FORMS
 
 
 class NotAllowed(PermissionError):
@@ -103,6 +104,9 @@ def complete_task(task: HumanTask, form_data: dict[str, Any], user: User) -> Pro
     try:
         instance = instances.complete_task(task, form_data, user)
         record_meeting_if_any(task, form_data, user)
+        form_cls = FORMS.get(task.form_key)
+        if form_cls is not None:
+            form_cls.on_completed(task, form_data, user)
         return instance
     except instances.TaskAlreadyDone as exc:
         raise TaskNotOpen(exc.task_id) from None
