@@ -105,6 +105,56 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
         100,
         "percent",
     ),
+    SettingDefinition(
+        "medical_needs_return_working_days",
+        "Medical needs: school's sickness return",
+        "Working days from a medical needs referral for the school to complete its sickness return "
+        "(local practice; the guidance sets no figure)",
+        2,
+        1,
+        10,
+        "working days",
+    ),
+    SettingDefinition(
+        "medical_needs_decision_working_days",
+        "Medical needs: named officer's decision",
+        "Working days from a medical needs referral to the named officer's decision on arranging "
+        "education; a later decision is escalated to a manager (local practice; the guidance says "
+        "as soon as it is clear the child will miss 15 school days)",
+        5,
+        1,
+        15,
+        "working days",
+    ),
+    SettingDefinition(
+        "medical_needs_start_school_days",
+        "Medical needs: provision arranged",
+        "School days from the named officer's decision to education being arranged and started "
+        "(local practice)",
+        5,
+        1,
+        15,
+        "school days",
+    ),
+    SettingDefinition(
+        "medical_needs_review_weeks",
+        "Medical needs provision review interval",
+        "Weeks between reviews of education arranged for a child with health needs (local practice, "
+        "commonly every half term)",
+        6,
+        2,
+        13,
+        "weeks",
+    ),
+    SettingDefinition(
+        "medical_needs_review_notice_days",
+        "Medical needs review notice",
+        "Days before a medical needs provision review is due that the review task arrives (local practice)",
+        7,
+        0,
+        28,
+        "days",
+    ),
 )
 
 SETTINGS: dict[str, SettingDefinition] = {d.name: d for d in DEFINITIONS}
