@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -153,7 +154,10 @@ def demo_referral(rng: random.Random, today: date) -> Referral:
     )
 
 
-SOCIAL_CARE_CASES = 6
+SOCIAL_CARE_CASES = 6  # stepped up from Early Help to CAS
+DIRECT_CAS_CASES = 3  # referred to CAS directly weeks ago: a deadline near, plans under review
+# Each pathway's demo module opens its own cases through the product's services.
+PATHWAY_SEEDS: tuple[str, ...] = ()
 
 
 def load_demo(case_count: int = 24, seed: int = 20261123) -> str:
@@ -171,20 +175,28 @@ def load_demo(case_count: int = 24, seed: int = 20261123) -> str:
 
         stepped_up = []
         for n in range(case_count + SOCIAL_CARE_CASES):
-            referral = demo_referral(rng, today)
-            referral = Referral(**{**referral.__dict__, "referrer_organisation": referral.school})
-            case = refer_child(referral, referrer)
+            case = refer_child(school_referral(rng, today), referrer)
             if n < case_count:
                 advance(case, n, rng, people)
-            else:  # stepped up to CAS, then assessed or on a plan
+            else:  # stepped up to CAS, then decided, assessed or on a plan
                 advance(case, STEP_UP_STAGE, rng, people)
                 stepped_up.append(case)
             created += 1
-        add_social_care(stepped_up, people, today)
+        direct = [school_referral(rng, today) for _ in range(DIRECT_CAS_CASES)]
+        created += len(direct)
+        add_social_care(stepped_up, direct, people, today)
+        for module in PATHWAY_SEEDS:
+            created += importlib.import_module(module).seed(people, today, rng)
     return (
         f"Demo data ready: {len(people)} users, {len(published)} processes published, "
         f"{created} cases referred" + (f", {terms.added} default school terms loaded" if terms else "")
     )
+
+
+def school_referral(rng: random.Random, today: date) -> Referral:
+    """A demo referral from the child's school."""
+    referral = demo_referral(rng, today)
+    return Referral(**{**referral.__dict__, "referrer_organisation": referral.school})
 
 
 def _has_cases() -> bool:

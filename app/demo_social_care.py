@@ -1,8 +1,9 @@
-"""Demo social-care work: step-ups screened into a child-and-family assessment, and plans.
+"""Demo social-care work: step-ups handed to CAS, assessments at each stage, and plans.
 
-Cases the referral demo stepped up to CAS are screened; some start an assessment, which is
-taken through its decision and allocation; others hold a child in need or a child
-protection plan started months ago, so the scheduler's first sweep brings their reviews due.
+Cases the referral demo stepped up arrive in CAS by the hand-off, dated today: some wait for
+the referral decision, some are being assessed, and one has been assessed and handed on to a
+child in need plan. Three more were referred to CAS directly weeks ago, so the demo also holds
+an assessment near its 45-day deadline and plans whose reviews are coming due.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.cases.services import Referral, refer_child
 from app.extensions import db
 from app.models import Case, HumanTask, TaskState, User
 from app.tasks.services import complete_task
-from app.workflow.instances import start_process
+
+REASONS = "Repeated absence with neglect indicators; a section 17 assessment is needed."
 
 
 def _open(case: Case, form_key: str) -> HumanTask | None:
@@ -26,98 +29,121 @@ def _open(case: Case, form_key: str) -> HumanTask | None:
     )
 
 
-def _screen(case: Case, decision: str, worker: User) -> bool:
-    task = _open(case, "referral.cas_screening")
+def _do(case: Case, form_key: str, data: dict[str, Any], user: User) -> bool:
+    task = _open(case, form_key)
     if task is None:
         return False
-    data: dict[str, Any] = {
-        "cas_decision": decision,
-        "decision_reasons": "Neglect concerns alongside the absence; a social work assessment is needed.",
-        "cas_checks_made": ["records", "police", "health"],
-        "cas_decision_date": case.referral_date.isoformat(),
-        "referrer_informed": "yes",
-        "referrer_not_informed_reason": "",
-    }
-    complete_task(task, data, worker)
+    complete_task(task, data, user)
     return True
 
 
-def _start_assessment(case: Case, manager: User, referred: date) -> None:
-    base = {"case_reference": case.reference, "child_name": case.child.full_name}
-    start_process(case, "cas_assessment", {**base, "referral_date": referred.isoformat()}, manager)
-    decision = _open(case, "cas.referral_decision")
-    if decision is not None:
-        complete_task(
-            decision,
-            {
-                "referral_decision": "assessment",
-                "referral_decision_reasons": "Repeated absence with neglect indicators; s17 assessment.",
-                "referrer_told": "yes",
-            },
-            manager,
-        )
-    allocate = _open(case, "cas.allocate")
-    if allocate is not None:
-        complete_task(
-            allocate,
-            {
-                "social_worker_name": "Chris Okafor",
-                "allocated_on": (referred + timedelta(days=1)).isoformat(),
-                "allocation_plan": "See the child alone at school this week; health and police checks.",
-            },
-            manager,
-        )
+def _decide_and_allocate(case: Case, manager: User, referred: date) -> None:
+    _do(
+        case,
+        "cas.referral_decision",
+        {"referral_decision": "assessment", "referral_decision_reasons": REASONS, "referrer_told": "yes"},
+        manager,
+    )
+    _do(
+        case,
+        "cas.allocate",
+        {
+            "social_worker_name": "Chris Okafor",
+            "allocated_on": (referred + timedelta(days=1)).isoformat(),
+            "allocation_plan": "See the child alone at school this week; health and police checks.",
+        },
+        manager,
+    )
+
+
+def _assess_to_child_in_need(case: Case, worker: User, manager: User, today: date) -> None:
+    seen = today - timedelta(days=1)
+    _do(
+        case,
+        "cas.assessment",
+        {
+            "child_seen": "yes",
+            "child_seen_on": seen.isoformat(),
+            "child_views": "I want to go to school but mornings at home are hard.",
+            "assessment_analysis": "Needs met only with coordinated support; no significant harm found.",
+            "assessment_completed_on": seen.isoformat(),
+        },
+        worker,
+    )
+    _do(case, "cas.authorise", {"authorisation_decision": "authorised", "authorisation_notes": ""}, manager)
+    _do(
+        case,
+        "cas.outcome",
+        {
+            "assessment_outcome": "child_in_need",
+            "outcome_reasons": "Child in need under section 17: a plan led by children's social care.",
+            "early_help_consent": "",
+            "family_told": "yes",
+        },
+        manager,
+    )
 
 
 def _hold_first_meetings(case: Case, worker: User, start: date) -> None:
     """The planning meeting or first core group, held on time (so the history has them)."""
     held = start + timedelta(days=7)
-    planning = _open(case, "cin.planning_meeting")
-    if planning is not None:
-        complete_task(
-            planning,
-            {
-                "planning_held_on": held.isoformat(),
-                "planning_attendees": "Parent; class teacher; school nurse; social worker",
-                "planning_child_views": "I want to go to school but mornings are hard.",
-                "planning_decisions": "Morning support from school; weekly check-ins with the family.",
-                "first_review_date": (start + timedelta(days=90)).isoformat(),
-            },
-            worker,
-        )
-    core = _open(case, "cp.core_group")
-    if core is not None:
-        complete_task(
-            core,
-            {
-                "core_group_held_on": held.isoformat(),
-                "core_group_attendees": "Parent; school safeguarding lead; health visitor; social worker",
-                "core_group_decisions": "Weekly visits; school reports absence the same day.",
-                "next_core_group_date": (held + timedelta(days=28)).isoformat(),
-            },
-            worker,
-        )
+    _do(
+        case,
+        "cin.planning_meeting",
+        {
+            "planning_held_on": held.isoformat(),
+            "planning_attendees": "Parent; class teacher; school nurse; social worker",
+            "planning_child_views": "I want to go to school but mornings are hard.",
+            "planning_decisions": "Morning support from school; weekly check-ins with the family.",
+            "first_review_date": (start + timedelta(days=90)).isoformat(),
+        },
+        worker,
+    )
+    _do(
+        case,
+        "cp.core_group",
+        {
+            "core_group_held_on": held.isoformat(),
+            "core_group_attendees": "Parent; school safeguarding lead; health visitor; social worker",
+            "core_group_decisions": "Weekly visits; school reports absence the same day.",
+            "next_core_group_date": (held + timedelta(days=28)).isoformat(),
+        },
+        worker,
+    )
 
 
-def add_social_care(cases: list[Case], people: dict[str, User], today: date) -> int:
-    """Give the demo's stepped-up cases social-care work; returns how many got some."""
+def add_social_care(
+    stepped_up: list[Case], direct: list[Referral], people: dict[str, User], today: date
+) -> int:
+    """Give the demo's stepped-up cases social-care work, and open the direct CAS cases.
+
+    `direct` holds three referrals: an assessment near its deadline, and a child in need and a
+    child protection plan that began months ago. Returns how many cases got social-care work.
+    """
     manager = people["manager@example.org"]
-    social_worker = people["social.worker@example.org"]
-    stepped_up = [c for c in cases if _open(c, "referral.cas_screening") is not None]
+    worker = people["social.worker@example.org"]
     started = 0
     for n, case in enumerate(stepped_up):
-        if not _screen(case, "assessment", social_worker):
+        if _open(case, "cas.referral_decision") is None:
             continue
-        base = {"case_reference": case.reference, "child_name": case.child.full_name}
-        if n % 3 == 0:  # an assessment near its 45-day deadline: the reminder is due
-            _start_assessment(case, manager, today - timedelta(days=52))
-        elif n % 3 == 1:
-            start = today - timedelta(days=85)
-            start_process(case, "child_in_need_plan", {**base, "plan_start_date": start.isoformat()}, manager)
-            _hold_first_meetings(case, social_worker, start)
-        else:
-            start = today - timedelta(days=80)
-            start_process(case, "child_protection_plan", {**base, "icpc_date": start.isoformat()}, manager)
-            _hold_first_meetings(case, social_worker, start)
+        if n % 3 == 1:
+            _decide_and_allocate(case, manager, today)
+        elif n % 3 == 2:
+            _decide_and_allocate(case, manager, today)
+            _assess_to_child_in_need(case, worker, manager, today)
         started += 1
+    if len(direct) >= 3:
+        referred = today - timedelta(days=52)
+        deadline = refer_child(
+            Referral(**{**direct[0].__dict__, "referral_date": referred}), manager, "cas_assessment"
+        )
+        _decide_and_allocate(deadline, manager, referred)
+        cin_start, cp_start = today - timedelta(days=85), today - timedelta(days=80)
+        cin = refer_child(
+            direct[1], manager, "child_in_need_plan", {"plan_start_date": cin_start.isoformat()}
+        )
+        _hold_first_meetings(cin, worker, cin_start)
+        cp = refer_child(direct[2], manager, "child_protection_plan", {"icpc_date": cp_start.isoformat()})
+        _hold_first_meetings(cp, worker, cp_start)
+        started += 3
     return started

@@ -61,7 +61,6 @@ HINTS = {
     "safeguarding_concern": "Select yes if anything suggests the child may be at risk of harm.",
     "school_review_date": "Usually within 6 weeks. For example, 27 3 2026",
     "school_outcome_reasons": "Needed if you refer to ACE or CAS.",
-    "cas_decision": "Decide within 1 working day of the referral, and tell the referrer.",
     "ace_unauthorised_sessions": "A session is a morning or an afternoon.",
     "ace_decision": "Legal action comes only after support has been offered and has not worked.",
 }
@@ -249,25 +248,6 @@ class SchoolSupportForm(TaskForm):
             require(field, "Enter why the support has not worked")
         if self.school_outcome.data == "safeguarding_concern":
             require(field, "Enter details of the safeguarding concern")
-
-
-@form("referral.cas_screening")
-class CasScreeningForm(TaskForm):
-    cas_decision = radio(
-        "What is the referral decision?",
-        "assessment=Child and family assessment | strategy_discussion=Strategy discussion (significant harm)"
-        " | return_to_early_help=Return to Early Help | no_further_action=No further action",
-        "Select the referral decision",
-    )
-    decision_reasons = textarea("Reasons for the decision", "Enter the reasons for the decision")
-    cas_checks_made = checkboxes("Checks made", "records=Social care records | police=Police | health=Health")
-    cas_decision_date = GovDateField("Date of the decision", "Enter the date of the decision", limit="past")
-    referrer_informed = radio("Have you told the referrer?", YES_NO, "Select whether you told the referrer")
-    referrer_not_informed_reason = textarea("Why have you not told the referrer?")
-
-    validate_referrer_not_informed_reason = required_if(
-        "referrer_informed", "no", "Enter why you have not told the referrer"
-    )
 
 
 @form("referral.ace_intake")

@@ -51,11 +51,17 @@ class Referral:
         return cls(**{k: data.get(k) for k in fields})  # type: ignore[arg-type]
 
 
-def refer_child(referral: Referral, actor: User, process_id: str = REFERRAL_PROCESS) -> Case:
+def refer_child(
+    referral: Referral,
+    actor: User,
+    process_id: str = REFERRAL_PROCESS,
+    extra: dict[str, Any] | None = None,
+) -> Case:
     """Record a concern: create the child and case and start the pathway's process on it.
 
     Referral to Early Help by default; a school's sickness return starts the medical-needs
     pathway, a notification of a child missing education the CME pathway, and so on.
+    `extra` adds start data the pathway needs beyond the case's facts.
     """
     child = Child(
         first_name=referral.first_name.strip(),
@@ -87,21 +93,13 @@ def refer_child(referral: Referral, actor: User, process_id: str = REFERRAL_PROC
     db.session.flush()
     case.reference = f"C{case.id:07d}"
     audit.record("case.referred", actor, case=case, after={"reference": case.reference})
-    instances.start_process(case, process_id, referral_start_data(case), actor)
+    instances.start_process(case, process_id, {**referral_start_data(case), **(extra or {})}, actor)
     return case
 
 
 def referral_start_data(case: Case) -> dict[str, Any]:
-    """What the referral process knows about the case when it starts."""
-    return {
-        "case_reference": case.reference,
-        "child_name": case.child.full_name,
-        "referral_date": case.referral_date.isoformat(),
-        "attendance_percent": float(case.attendance_percent),
-        "has_social_worker": case.child.has_social_worker,
-        "looked_after": case.child.looked_after,
-        "concern_reasons": case.concern_reasons,
-    }
+    """What the first process on a case knows about it when it starts."""
+    return instances.case_facts(case)
 
 
 def get_visible_case(reference: str, user: User) -> Case:

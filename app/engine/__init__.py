@@ -6,7 +6,7 @@ human tasks that are ready, complete one with form data, fire due timers, save.
 
 from app.engine.diagrams import InvalidDiagram, ParsedDiagram, UserTaskInfo, content_hash, parse_diagram
 from app.engine.errors import EngineError, TaskNotReady
-from app.engine.runtime import Engine, ReadyTask, RunningWorkflow, check_data_keys
+from app.engine.runtime import Engine, ReadyTask, RunningWorkflow, ThrownMessage, check_data_keys
 from app.engine.serialization import SERIALIZER_VERSION
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "ReadyTask",
     "RunningWorkflow",
     "TaskNotReady",
+    "ThrownMessage",
     "UserTaskInfo",
     "check_data_keys",
     "content_hash",

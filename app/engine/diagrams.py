@@ -8,6 +8,9 @@ from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
@@ -40,14 +43,23 @@ class ParsedDiagram:
     spec: Any
     subprocess_specs: dict[str, Any]
     user_tasks: list[UserTaskInfo] = field(default_factory=list)
+    # Hand-offs: the message the process's only start event waits for ('' for a plain start),
+    # and the messages its throw events send to other processes.
+    start_message: str = ""
+    thrown_messages: frozenset[str] = frozenset()
 
     @property
     def lanes(self) -> list[str]:
         return sorted({t.lane for t in self.user_tasks if t.lane})
 
 
-def content_hash(xml: bytes) -> str:
-    return hashlib.sha256(xml).hexdigest()
+def content_hash(xml: bytes, dmn: bytes = b"") -> str:
+    """What identifies a version: the diagram's bytes and those of its decision tables."""
+    digest = hashlib.sha256(xml)
+    if dmn:
+        digest.update(b"\0dmn\0")
+        digest.update(dmn)
+    return digest.hexdigest()
 
 
 def _executable_process_ids(xml: bytes) -> list[tuple[str, str]]:
@@ -139,8 +151,31 @@ def describe_user_tasks(spec: Any, subprocess_specs: dict[str, Any]) -> list[Use
     return infos
 
 
-def parse_diagram(xml: bytes, filename: str, process_id: str | None = None) -> ParsedDiagram:
-    """Parse one BPMN file into a runnable process.
+def _message_name(task_spec: Any) -> str:
+    definition = getattr(task_spec, "event_definition", None)
+    return definition.name if isinstance(definition, MessageEventDefinition) else ""
+
+
+def start_message_of(spec: Any) -> str:
+    """The message that starts the process, if its one start event is a message start event."""
+    starts = [t for t in spec.task_specs.values() if isinstance(t, StartEvent)]
+    return _message_name(starts[0]) if len(starts) == 1 else ""
+
+
+def thrown_messages_of(spec: Any, subprocess_specs: dict[str, Any]) -> frozenset[str]:
+    names = {
+        _message_name(t)
+        for process_spec in [spec, *subprocess_specs.values()]
+        for t in process_spec.task_specs.values()
+        if isinstance(t, ThrowingEvent)
+    }
+    return frozenset(names - {""})
+
+
+def parse_diagram(
+    xml: bytes, filename: str, process_id: str | None = None, dmn: bytes = b""
+) -> ParsedDiagram:
+    """Parse one BPMN file (and the DMN decision tables it calls, if any) into a runnable process.
 
     Raises InvalidDiagram, with messages a process owner can act on, when the file
     does not parse or holds no single executable process.
@@ -160,6 +195,8 @@ def parse_diagram(xml: bytes, filename: str, process_id: str | None = None) -> P
     parser = SpiffBpmnParser()
     try:
         parser.add_bpmn_str(xml, filename=filename)
+        if dmn:
+            parser.add_dmn_str(dmn, filename=filename.rsplit(".", 1)[0] + ".dmn")
         spec = parser.get_spec(process_id)
         subprocess_specs = parser.get_subprocess_specs(process_id)
     except (ValidationException, SpiffWorkflowException, etree.LxmlError) as exc:
@@ -170,9 +207,11 @@ def parse_diagram(xml: bytes, filename: str, process_id: str | None = None) -> P
     diagram = ParsedDiagram(
         process_id=process_id,
         name=name,
-        content_hash=content_hash(xml),
+        content_hash=content_hash(xml, dmn),
         spec=spec,
         subprocess_specs=subprocess_specs,
+        start_message=start_message_of(spec),
+        thrown_messages=thrown_messages_of(spec, subprocess_specs),
     )
     diagram.user_tasks = describe_user_tasks(spec, subprocess_specs)
     return diagram

@@ -31,3 +31,6 @@ class InvalidDiagram(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+    def __reduce__(self) -> tuple[type[InvalidDiagram], tuple[list[str]]]:
+        return (InvalidDiagram, (self.problems,))  # so it crosses process boundaries whole

@@ -14,11 +14,14 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as AnyMessage
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from app.engine import serialization
@@ -42,6 +45,14 @@ class ReadyTask:
     documentation: str
     process_name: str
     role: str = ""
+
+
+@dataclass(frozen=True)
+class ThrownMessage:
+    """A message a process sent to another process: a hand-off of the case."""
+
+    name: str
+    payload: dict[str, Any]
 
 
 def check_data_keys(data: Any, path: str = "") -> None:
@@ -80,13 +91,19 @@ class Engine:
         self.script_engine = PythonScriptEngine(environment=RestrictedEnvironment(helpers))
 
     def start(self, diagram: ParsedDiagram, data: Mapping[str, Any]) -> RunningWorkflow:
-        """Create an instance of the diagram with the given start data and run it to its first wait."""
+        """Create an instance of the diagram with the given start data and run it to its first wait.
+
+        A process whose start event waits for a message is sent that message, carrying the
+        start data as its payload: a hand-off and a direct start look the same to the diagram.
+        """
         check_data_keys(dict(data))
         workflow = BpmnWorkflow(diagram.spec, diagram.subprocess_specs, script_engine=self.script_engine)
         for task in workflow.get_tasks(state=SpiffState.READY):
             task.data.update(data)
         running = RunningWorkflow(workflow, self)
         running._step("start")
+        if diagram.start_message:
+            running._receive(diagram.start_message, dict(data))
         return running
 
     def load(self, blob: bytes, diagram: ParsedDiagram) -> RunningWorkflow:
@@ -219,8 +236,26 @@ class RunningWorkflow:
                 break
         return True
 
+    def take_thrown_messages(self) -> list[ThrownMessage]:
+        """The messages the last steps sent to other processes; each is given out once.
+
+        Take them before dump(): a message left in the workflow would be saved with it.
+        """
+        return [
+            ThrownMessage(event.event_definition.name, dict(event.payload or {}))
+            for event in self._wf.get_events()
+            if isinstance(event.event_definition, AnyMessage)
+        ]
+
     def dump(self) -> bytes:
         return serialization.dump(self._wf)
+
+    def _receive(self, name: str, payload: dict[str, Any]) -> None:
+        try:
+            self._wf.send_event(BpmnEvent(MessageEventDefinition(name), payload=payload))
+        except Exception as exc:
+            raise _engine_error(exc, f"receive the message '{name}'") from exc
+        self._step("start")
 
     def _step(self, action: str, refresh_first: bool = False) -> None:
         try:

@@ -14,12 +14,21 @@ from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit
-from app.engine import RunningWorkflow, TaskNotReady
+from app.engine import EngineError, RunningWorkflow, TaskNotReady, ThrownMessage
 from app.engine.serialization import SERIALIZER_VERSION
 from app.extensions import db
-from app.models import Case, Child, HumanTask, InstanceStatus, ProcessInstance, TaskState, User
+from app.models import (
+    Case,
+    Child,
+    HumanTask,
+    InstanceStatus,
+    ProcessInstance,
+    ProcessVersion,
+    TaskState,
+    User,
+)
 from app.scheduling import note_timer
-from app.workflow.library import current_version, get_engine, get_library, team_for_lane
+from app.workflow.library import current_version, get_engine, get_library, receiver_of, team_for_lane
 
 # Hot writes go straight to the tables on the request's connection (same transaction): every
 # request of every case makes them, and the ORM's unit of work costs more than the SQL.
@@ -105,18 +114,66 @@ def _load(instance: ProcessInstance) -> RunningWorkflow:
     )
 
 
+MAX_HAND_OFFS = 8  # a chain longer than this in one step is a loop between diagrams
+
+
 def start_process(case: Case, process_id: str, data: dict[str, Any], actor: User | None) -> ProcessInstance:
     """Start the current version of a process on a case and project its first tasks."""
-    version = current_version(process_id)
+    return _start(case, current_version(process_id), data, actor)
+
+
+def _start(
+    case: Case,
+    version: ProcessVersion,
+    data: dict[str, Any],
+    actor: User | None,
+    started_by: ProcessInstance | None = None,
+    message: str = "",
+    depth: int = 0,
+) -> ProcessInstance:
     running = get_engine().start(get_library().diagram_for(version), data)
+    thrown = running.take_thrown_messages()
     values = _state_of(running, already_finished=False)
-    instance = ProcessInstance(case=case, process_version=version, **values)
+    instance = ProcessInstance(
+        case=case, process_version=version, started_by=started_by, start_message=message, **values
+    )
     finished = "status" in values
     db.session.add(instance)
     db.session.flush()
-    audit.record("process.started", actor, case=case, instance=instance, detail=version.name)
+    if started_by is None:
+        audit.record("process.started", actor, case=case, instance=instance, detail=version.name)
+    else:
+        audit.record(
+            "process.handed_over",
+            actor,
+            case=case,
+            instance=instance,
+            detail=f"{started_by.process_version.name} to {version.name}",
+            after={"message": message, "from_instance": started_by.id},
+        )
     _after_step(instance, running, child_sort_name(case), actor, finished)
+    _hand_off(instance, thrown, actor, depth)
     return instance
+
+
+def _hand_off(sender: ProcessInstance, thrown: list[ThrownMessage], actor: User | None, depth: int) -> None:
+    """Start, on the same case, the process each thrown message starts.
+
+    Runs in the sender's transaction: if a receiver is missing or fails to start, the
+    EngineError rolls back the sender's step too, so a case is never left half-moved.
+    """
+    for message in thrown:
+        if depth >= MAX_HAND_OFFS:
+            raise EngineError(f"The processes hand the case to each other in a loop (at '{message.name}')")
+        version = receiver_of(message.name)
+        if version is None:
+            raise EngineError(
+                f"'{sender.process_version.name}' hands the case on with the message '{message.name}', "
+                "but no published process starts with it"
+            )
+        case = sender.case
+        data = {**case_facts(case), **message.payload}
+        _start(case, version, data, actor, started_by=sender, message=message.name, depth=depth + 1)
 
 
 def complete_task(task: HumanTask, form_data: dict[str, Any], actor: User) -> ProcessInstance:
@@ -133,6 +190,7 @@ def complete_task(task: HumanTask, form_data: dict[str, Any], actor: User) -> Pr
         running.complete_task(task_id, form_data)
     except TaskNotReady as exc:
         raise TaskAlreadyDone(task_id) from exc
+    thrown = running.take_thrown_messages()
     try:
         finished = _write(instance, running)
     except InstanceMoved as exc:
@@ -147,6 +205,7 @@ def complete_task(task: HumanTask, form_data: dict[str, Any], actor: User) -> Pr
     )
     audit.record("task.completed", actor, task=task, instance=instance, after=form_data, detail=task.name)
     _after_step(instance, running, child_name, actor, finished)
+    _hand_off(instance, thrown, actor, 0)
     return instance
 
 
@@ -172,11 +231,26 @@ def fire_timers(instance: ProcessInstance) -> bool:
         return False
     running = _load(instance)
     fired = running.fire_due_timers()
+    thrown = running.take_thrown_messages()
     finished = _write(instance, running)
     if fired:
         audit.record("timer.fired", None, instance=instance)
     _after_step(instance, running, _child_sort_name_of(instance.case_id), None, finished)
+    _hand_off(instance, thrown, None, 0)
     return fired
+
+
+def case_facts(case: Case) -> dict[str, Any]:
+    """What every process started on a case knows about it (a hand-off's payload adds to it)."""
+    return {
+        "case_reference": case.reference,
+        "child_name": case.child.full_name,
+        "referral_date": case.referral_date.isoformat(),
+        "attendance_percent": float(case.attendance_percent),
+        "has_social_worker": case.child.has_social_worker,
+        "looked_after": case.child.looked_after,
+        "concern_reasons": case.concern_reasons,
+    }
 
 
 def child_sort_name(case: Case) -> str:

@@ -30,6 +30,27 @@ class ShippedDiagram:
     path: Path
     xml: bytes
     diagram: ParsedDiagram
+    dmn: bytes = b""  # the decision tables in the .dmn file beside the diagram, if any
+
+
+def message_problems(diagrams: dict[str, ParsedDiagram]) -> list[str]:
+    """Every message a process throws must start exactly one process (a hand-off with no
+    receiver would drop the case; one with two would start it twice)."""
+    receivers: dict[str, list[str]] = {}
+    for process_id, diagram in diagrams.items():
+        if diagram.start_message:
+            receivers.setdefault(diagram.start_message, []).append(process_id)
+    problems = [
+        f"The message '{name}' starts more than one process: {', '.join(sorted(ids))}"
+        for name, ids in sorted(receivers.items())
+        if len(ids) > 1
+    ]
+    for _process_id, diagram in sorted(diagrams.items()):
+        for name in sorted(diagram.thrown_messages - receivers.keys()):
+            problems.append(
+                f"'{diagram.name}' hands cases on with the message '{name}', but no process starts with it"
+            )
+    return problems
 
 
 def form_problems(diagram: ParsedDiagram, filename: str) -> list[str]:
@@ -58,13 +79,16 @@ class ProcessLibrary:
         problems: list[str] = []
         for path in sorted(self.processes_dir.glob("*.bpmn")):
             xml = path.read_bytes()
+            dmn_path = path.with_suffix(".dmn")
+            dmn = dmn_path.read_bytes() if dmn_path.exists() else b""
             try:
-                diagram = parse_diagram(xml, path.name)
+                diagram = parse_diagram(xml, path.name, dmn=dmn)
             except InvalidDiagram as exc:
                 problems.extend(exc.problems)
                 continue
             problems.extend(form_problems(diagram, path.name))
-            self.shipped[diagram.process_id] = ShippedDiagram(path, xml, diagram)
+            self.shipped[diagram.process_id] = ShippedDiagram(path, xml, diagram, dmn)
+        problems.extend(message_problems({pid: s.diagram for pid, s in self.shipped.items()}))
         if problems:
             raise InvalidDiagram(problems)
 
@@ -85,7 +109,12 @@ class ProcessLibrary:
         cache: dict[str, ParsedDiagram] = self._local.__dict__.setdefault("cache", {})
         diagram = cache.get(version.content_hash)
         if diagram is None:
-            diagram = parse_diagram(version.bpmn_xml.encode("utf-8"), version.filename, version.process_id)
+            diagram = parse_diagram(
+                version.bpmn_xml.encode("utf-8"),
+                version.filename,
+                version.process_id,
+                dmn=version.dmn_xml.encode("utf-8"),
+            )
             cache[version.content_hash] = diagram
         return diagram
 
@@ -120,6 +149,16 @@ def current_version(process_id: str) -> ProcessVersion:
     return version
 
 
+def receiver_of(message: str) -> ProcessVersion | None:
+    """The current version of the process a message starts, if one is published."""
+    versions = db.session.scalars(select(ProcessVersion).where(ProcessVersion.is_current))
+    library = get_library()
+    for version in versions:
+        if library.diagram_for(version).start_message == message:
+            return version
+    return None
+
+
 def lane_problems(diagram: ParsedDiagram) -> list[str]:
     lanes = set(db.session.scalars(select(Team.lane)))
     return [
@@ -140,7 +179,7 @@ def publish_shipped() -> list[ProcessVersion]:
         raise InvalidDiagram(problems)
     published = []
     for process_id, shipped in library.shipped.items():
-        digest = content_hash(shipped.xml)
+        digest = content_hash(shipped.xml, shipped.dmn)
         exists = db.session.scalar(
             select(ProcessVersion.id).where(
                 ProcessVersion.process_id == process_id, ProcessVersion.content_hash == digest
@@ -164,6 +203,7 @@ def publish_shipped() -> list[ProcessVersion]:
             filename=shipped.path.name,
             content_hash=digest,
             bpmn_xml=shipped.xml.decode("utf-8"),
+            dmn_xml=shipped.dmn.decode("utf-8"),
             number=number,
             is_current=True,
         )

@@ -13,7 +13,7 @@ from app.timescales.status import due_status
 def test_the_demo_holds_a_living_caseload_and_loads_once(ctx) -> None:
     summary = load_demo()
     db.session.commit()
-    assert "30 cases referred" in summary
+    assert "33 cases referred" in summary
     running = dict(
         db.session.execute(
             select(ProcessVersion.process_id, func.count())
@@ -30,4 +30,4 @@ def test_the_demo_holds_a_living_caseload_and_loads_once(ctx) -> None:
     assert any(t.assignee_id for t in open_tasks)  # some already claimed into someone's tasks
 
     assert "0 cases referred" in load_demo()  # a second run adds nothing
-    assert db.session.scalar(select(func.count()).select_from(Case)) == 30
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 33

@@ -99,7 +99,23 @@ class Assessment:
         self.clock.move_to(at(moment) if not isinstance(moment, datetime) else moment)
 
     def open(self) -> set[str]:
-        return {t.name for t in factories.open_tasks(self.case)}
+        return {t.name for t in factories.open_tasks(self.case) if t.instance_id == self.instance.id}
+
+    def handed_to(self) -> list[ProcessInstance]:
+        """The processes the assessment handed the case on to."""
+        db.session.expire_all()
+        return list(
+            db.session.scalars(
+                db.select(ProcessInstance).where(ProcessInstance.started_by_id == self.instance.id)
+            )
+        )
+
+    def next_tasks(self) -> dict[str, tuple[str, datetime | None]]:
+        """Open tasks of the processes the case was handed to: name to (team, due)."""
+        ids = {i.id for i in self.handed_to()}
+        return {
+            t.name: (t.team.name, t.due_at) for t in factories.open_tasks(self.case) if t.instance_id in ids
+        }
 
     def task(self, name: str) -> HumanTask:
         [task] = [t for t in factories.open_tasks(self.case) if t.name == name]
@@ -221,7 +237,9 @@ def test_finishing_and_authorising_in_time_means_no_timer_ever_fires(walk: Asses
     walk.do(AUTHORISE, date(2026, 12, 11), "manager")
     walk.do(OUTCOME, date(2026, 12, 11), "manager")
     assert walk.state().next_timer_at is None
-    assert walk.sweep(datetime(2027, 6, 1, tzinfo=UTC)) == 0
+    version = walk.state().version
+    walk.sweep(datetime(2027, 6, 1, tzinfo=UTC))  # fires only the child in need plan's review timer
+    assert walk.state().version == version  # the assessment itself never woke again
     assert walk.ended_at() == "Child in need plan (s17)"
     names = {
         t.name for t in db.session.scalars(db.select(HumanTask).where(HumanTask.case_id == walk.case.id))
@@ -302,6 +320,24 @@ OUTCOMES = [
     ("step_down_early_help", "Outcome: stepped down to Early Help"),
     ("no_further_action", "No further action and closed"),
 ]
+# Where each outcome hands the case (outcome recorded Friday 11 December 2026).
+HANDED_TO: dict[str, tuple[str, str, dict[str, tuple[str, datetime | None]]]] = {
+    "child_in_need": (
+        "child_in_need_plan",
+        "child_in_need_plan_agreed",
+        {
+            # 10 working days from 11 December: 25 and 28 December are bank holidays
+            "Hold the child in need planning meeting": ("CAS", end_of_working_day(date(2026, 12, 29))),
+            "Keep the child in need plan under review": ("CAS", None),
+        },
+    ),
+    "step_down_early_help": (
+        "referral_to_early_help",
+        "early_help_referral",
+        # Early Help triages within 1 working day of the step-down: Monday 14 December
+        {"Triage the referral": ("Early Help", end_of_working_day(date(2026, 12, 14)))},
+    ),
+}
 
 
 @pytest.mark.parametrize(("outcome", "end"), OUTCOMES)
@@ -317,6 +353,23 @@ def test_every_outcome_ends_at_its_own_end_event(walk: Assessment, outcome: str,
     )
     # Authorisation and outcome happen at the same frozen instant, so compare as a set of steps.
     assert sorted(t.name for t in done) == sorted([DECIDE, ALLOCATE, ASSESS, AUTHORISE, OUTCOME])
+    handed = walk.handed_to()
+    if outcome not in HANDED_TO:
+        assert handed == []
+        return
+    process_id, message, next_tasks = HANDED_TO[outcome]
+    [instance] = handed
+    assert (instance.process_version.process_id, instance.start_message) == (process_id, message)
+    assert instance.case_id == walk.case.id  # the same case: its history comes with it
+    assert walk.next_tasks() == next_tasks
+
+
+def test_a_referral_decision_to_step_down_hands_the_case_to_early_help(walk: Assessment) -> None:
+    walk.do(DECIDE, date(2026, 12, 2), referral_decision="early_help")
+    [instance] = walk.handed_to()
+    assert instance.process_version.process_id == "referral_to_early_help"
+    # triage due 1 working day after CAS's decision on Wednesday 2 December
+    assert walk.next_tasks() == {"Triage the referral": ("Early Help", end_of_working_day(date(2026, 12, 3)))}
 
 
 def test_the_six_outcomes_are_the_forms_choices(ctx: Flask) -> None:

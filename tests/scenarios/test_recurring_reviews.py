@@ -23,7 +23,7 @@ from app.admin.services import change_setting
 from app.extensions import db
 from app.models import HumanTask, InstanceStatus, Meeting, ProcessInstance, TaskState
 from app.tasks import services as tasks
-from app.timescales.working_days import end_of_working_day
+from app.timescales.working_days import add_working_days, end_of_working_day
 from app.workflow import instances
 from app.workflow.helpers import _plus_months
 from tests import factories
@@ -163,9 +163,20 @@ def test_cin_reviews_come_every_three_months_are_kept_as_meetings_and_stop_when_
         assert done.end_event == "Stepped down to Early Help"
         assert done.next_timer_at is None
         assert db.session.get(HumanTask, left_open.id).state == TaskState.CANCELLED
+        # The step-down hands the case to Early Help, whose triage is the only open task.
+        [early_help] = db.session.scalars(
+            select(ProcessInstance).where(ProcessInstance.started_by_id == instance.id)
+        )
+        assert (early_help.process_version.process_id, early_help.start_message) == (
+            "referral_to_early_help",
+            "early_help_referral",
+        )
+        stepped_down = london_day(datetime.now(UTC))
+        [triage] = factories.open_tasks(case)
+        assert (triage.name, triage.team.name) == ("Triage the referral", "Early Help")
+        assert triage.due_at == end_of_working_day(add_working_days(stepped_down, 1))
         clock.move_to(datetime.now(UTC) + timedelta(days=400))
-        assert scheduling.sweep(ctx) == 0
-        assert factories.open_tasks(case) == []
+        assert scheduling.sweep(ctx) == 0  # the plan's reviews stopped with it
 
 
 def test_changing_the_cin_review_interval_changes_plans_started_afterwards(ctx, people) -> None:

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 
 from app.extensions import db
 from app.models import Case, InstanceStatus, Meeting, ProcessInstance
-from app.timescales.working_days import end_of_working_day
+from app.timescales.working_days import add_working_days, end_of_working_day
 from tests import factories
 from tests.conftest import login
 from tests.unit.referral_support import good
@@ -58,13 +58,26 @@ class Journey:
         self.steps.append(task.name)
 
     def finished_at(self) -> str:
+        """Where the referral ended; no task of it is left open (a hand-off may have started more)."""
         db.session.expire_all()
-        [instance] = db.session.scalars(
-            db.select(ProcessInstance).where(ProcessInstance.case_id == self.case.id)
-        )
+        instance = self.referral()
         assert instance.status == InstanceStatus.COMPLETED
-        assert factories.open_tasks(self.case) == []
+        assert [t for t in factories.open_tasks(self.case) if t.instance_id == instance.id] == []
         return instance.end_event
+
+    def referral(self) -> ProcessInstance:
+        return db.session.scalars(
+            db.select(ProcessInstance)
+            .where(ProcessInstance.case_id == self.case.id)
+            .order_by(ProcessInstance.id)
+        ).first()
+
+    def handed_on(self) -> list[tuple[str, str]]:
+        """The processes the referral handed the case to, with the message each was started by."""
+        started = db.session.scalars(
+            db.select(ProcessInstance).where(ProcessInstance.started_by_id == self.referral().id)
+        )
+        return [(i.process_version.process_id, i.start_message) for i in started]
 
 
 @pytest.fixture
@@ -105,14 +118,19 @@ def advise(j: Journey, safeguarding: str) -> None:
 
 
 def step_up_screened(j: Journey) -> None:
-    j.do("referral.cas_screening", "CAS", date(2026, 3, 17))
+    """The step-up ends the referral and hands the case to CAS, whose referral decision is next."""
     assert j.finished_at() == "Stepped up to social care"
+    assert j.handed_on() == [("cas_assessment", "cas_referral")]
+    [decision] = factories.open_tasks(j.case)
+    assert (decision.name, decision.lane, decision.team.name) == ("Decide on the referral", "CAS", "CAS")
+    stepped_up_on = datetime.now(UTC).date()  # the clock the journey stands at: CAS received it today
+    assert decision.due_at == end_of_working_day(add_working_days(stepped_up_on, 1))
 
 
 def test_a_safeguarding_concern_at_triage_steps_up_to_cas_without_consent(journey: Journey) -> None:
     triage(journey, "step_up")
     step_up_screened(journey)
-    assert journey.steps == ["Triage the referral", "Screen the step-up referral"]
+    assert journey.steps == ["Triage the referral"]
 
 
 def test_below_threshold_school_led_support_that_works_closes(journey: Journey) -> None:

@@ -16,7 +16,7 @@ from flask import Flask
 from lxml import etree
 
 import forms
-from app.engine import Engine, ParsedDiagram, ReadyTask, RunningWorkflow
+from app.engine import Engine, ParsedDiagram, ReadyTask, RunningWorkflow, ThrownMessage
 from app.timescales.working_days import deadline_iso
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -164,14 +164,6 @@ GOOD: dict[str, dict[str, Any]] = {
         "school_outcome": "improved",
         "school_outcome_reasons": "",
     },
-    "referral.cas_screening": {
-        "cas_decision": "assessment",
-        "decision_reasons": "Concerns about neglect at home need a child and family assessment.",
-        "cas_checks_made": ["records", "police"],
-        "cas_decision_date": d(date(2026, 3, 16)),
-        "referrer_informed": "yes",
-        "referrer_not_informed_reason": "",
-    },
     "referral.ace_intake": {
         "ace_support_offered": ["attendance_meeting", "attendance_plan", "written_warning"],
         "ace_support_evidence": "Meeting 2 Feb (mum attended); plan agreed; warning letter 2 March.",
@@ -198,6 +190,7 @@ class Walk:
         self.diagram = diagram
         self.running: RunningWorkflow = self.engine.start(diagram, START_DATA)
         self.seen: list[str] = []
+        self.thrown: list[ThrownMessage] = []
         self.reload()
 
     def on(self, day: date) -> None:
@@ -223,6 +216,7 @@ class Walk:
         [task] = [t for t in self.running.ready_tasks() if t.bpmn_id == bpmn_id]
         data = submit(self.form_app, task.form_key, post)
         self.running.complete_task(task.id, data)
+        self.thrown.extend(self.running.take_thrown_messages())
         self.seen.append(task.id)
         self.reload()
         return data
@@ -310,9 +304,13 @@ def school_support_reviewed(walk: Walk, outcome: str) -> None:
     )
 
 
-def cas_screens(walk: Walk, on: date, due: datetime) -> None:
-    walk.next_is("screen_step_up", CAS, due)  # the referral decision: 1 working day
-    walk.complete("screen_step_up", on, good("referral.cas_screening", cas_decision_date=d(on)))
+def hands_to_cas(walk: Walk, on: date) -> None:
+    """The step-up ends the referral and sends CAS the referral, dated the day it was made."""
+    assert walk.ended_at() == STEPPED_UP
+    [message] = walk.thrown
+    assert message.name == "cas_referral"
+    assert message.payload["referral_date"] == on.isoformat()
+    assert message.payload["concern_reasons"] == START_DATA["concern_reasons"]
 
 
 def ace_accepts(walk: Walk, on: date, due: datetime) -> None:

@@ -247,19 +247,6 @@ BAD = [
         "school_attendance_percent",
         "Attendance now must be between 0 and 100",
     ),
-    ("referral.cas_screening", {"cas_decision": ""}, "cas_decision", "Select the referral decision"),
-    (
-        "referral.cas_screening",
-        {"decision_reasons": ""},
-        "decision_reasons",
-        "Enter the reasons for the decision",
-    ),
-    (
-        "referral.cas_screening",
-        {"referrer_informed": "no"},
-        "referrer_not_informed_reason",
-        "Enter why you have not told the referrer",
-    ),
     (
         "referral.ace_intake",
         {"ace_support_offered": []},

@@ -79,10 +79,6 @@ def test_forms_give_the_engine_plain_values(form_app: Flask) -> None:
             },
         ),
         ("referral.school_support", {"school_outcome": "not_improving", "school_outcome_reasons": TEXT}),
-        (
-            "referral.cas_screening",
-            {"referrer_informed": "no", "referrer_not_informed_reason": "Out of office"},
-        ),
         ("referral.ace_intake", {"ace_decision": "more_support_first", "ace_unauthorised_sessions": "0"}),
     ],
 )

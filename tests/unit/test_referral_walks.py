@@ -27,10 +27,10 @@ from tests.unit.referral_support import (
     Walk,
     ace_accepts,
     advise,
-    cas_screens,
     early_help_to_first_review,
     five_pm,
     good,
+    hands_to_cas,
     review,
     school_support_reviewed,
     triage,
@@ -40,16 +40,15 @@ from tests.unit.referral_support import (
 # -- (b) every path ---------------------------------------------------------------------------------
 def test_triage_can_step_up_to_cas_at_once(walk: Walk) -> None:
     triage(walk, "step_up")
-    cas_screens(walk, date(2026, 3, 4), five_pm(2026, 3, 4))
-    assert walk.ended_at() == STEPPED_UP
-    assert walk.running.data["cas_decision"] == "assessment"
+    hands_to_cas(walk, date(2026, 3, 3))
+    assert walk.seen == [walk.seen[0]]  # triage only: no consent is needed to step up
 
 
 def test_a_safeguarding_concern_found_while_advising_the_school_goes_to_cas(walk: Walk) -> None:
     triage(walk, "school_support")
     walk.next_is("advise_school", EARLY_HELP, five_pm(2026, 3, 10))  # 5 working days from triage
     advise(walk, date(2026, 3, 6), safeguarding="yes")
-    cas_screens(walk, date(2026, 3, 9), five_pm(2026, 3, 9))  # Friday's concern: due Monday
+    hands_to_cas(walk, date(2026, 3, 6))
     assert walk.ended_at() == STEPPED_UP
 
 
@@ -67,7 +66,7 @@ def test_school_led_support_closes_steps_up_or_goes_to_ace(
     if then is None:
         assert walk.ended_at() == SCHOOL_CLOSED
     elif then == CAS:
-        cas_screens(walk, date(2026, 4, 20), five_pm(2026, 4, 20))  # Friday's concern: due Monday
+        hands_to_cas(walk, date(2026, 4, 17))
         assert walk.ended_at() == STEPPED_UP
     else:
         ace_accepts(walk, date(2026, 4, 22), five_pm(2026, 5, 1))  # 10 working days
@@ -114,7 +113,7 @@ def test_when_the_family_does_not_respond_the_school_is_advised(walk: Walk) -> N
     )
     walk.next_is("advise_school", EARLY_HELP, five_pm(2026, 3, 16))
     advise(walk, date(2026, 3, 13), safeguarding="yes")
-    cas_screens(walk, date(2026, 3, 16), five_pm(2026, 3, 16))
+    hands_to_cas(walk, date(2026, 3, 13))
     assert walk.ended_at() == STEPPED_UP
 
 
@@ -152,7 +151,7 @@ def test_a_review_can_step_up_to_cas(walk: Walk) -> None:
     review(walk, date(2026, 5, 1), "continue", date(2026, 6, 12))
     walk.next_is("taf_review", EARLY_HELP, five_pm(2026, 6, 12))
     review(walk, date(2026, 6, 12), "step_up", review_outcome_reasons="Bruising seen by the school nurse.")
-    cas_screens(walk, date(2026, 6, 15), five_pm(2026, 6, 15))
+    hands_to_cas(walk, date(2026, 6, 12))
     assert walk.ended_at() == STEPPED_UP
 
 
@@ -165,12 +164,12 @@ def test_a_review_can_refer_for_legal_planning(walk: Walk) -> None:
     assert walk.ended_at() == LEGAL
 
 
-def test_cas_screening_due_skips_the_bank_holiday(walk: Walk) -> None:
+def test_a_step_up_at_review_sends_cas_the_referral_dated_that_day(walk: Walk) -> None:
     early_help_to_first_review(walk)
     review(walk, date(2026, 5, 1), "step_up", review_outcome_reasons="Risk has increased.")
-    walk.next_is(
-        "screen_step_up", CAS, five_pm(2026, 5, 5)
-    )  # Friday 1 May + 1 working day (4 May is a holiday)
+    hands_to_cas(
+        walk, date(2026, 5, 1)
+    )  # CAS decides within 1 working day: tests/scenarios/test_cas_assessment
 
 
 def test_reviews_can_go_on_past_the_point_where_a_gateway_loop_would_stall(diagram: ParsedDiagram) -> None:
