@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "case.viewed": "Viewed the case",
     "process.started": "Process started",
     "process.completed": "Process finished",
+    "process.handed_over": "Case handed on to the next process",
     "task.claimed": "Claimed a task",
     "task.released": "Released a task to the team queue",
     "task.assigned": "Assigned a task",

@@ -1,4 +1,4 @@
-"""The referral form: an attendance concern about a child, which opens a case."""
+"""The referral form: a concern about a child, which opens a case on the pathway it names."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovDateInput,
+    GovRadioInput,
     GovSelect,
     GovTextArea,
     GovTextInput,
@@ -18,6 +19,7 @@ from wtforms import (
     DateField,
     DecimalField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -39,6 +41,13 @@ def not_in_future(message: str) -> Callable[[FlaskForm, DateField], None]:
 
 
 class ReferralForm(FlaskForm):  # type: ignore[misc]
+    # Choices are the published pathways, set by the page (app/cases/services.PATHWAYS).
+    pathway = RadioField(
+        "What are you telling us about?",
+        widget=GovRadioInput(),
+        default="early_help",  # what a referral meant before there were pathways to choose
+        validators=[DataRequired("Select what you are telling us about")],
+    )
     first_name = StringField(
         "First name",
         widget=GovTextInput(),

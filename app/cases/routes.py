@@ -19,14 +19,18 @@ bp = Blueprint("cases", __name__, template_folder="templates")
 @signed_in
 def refer() -> Response | tuple[str, int]:
     form = ReferralForm()
+    offered = services.open_pathways()
+    form.pathway.choices = [(p.key, p.label) for p in offered]
+    hints = [{"hint": {"text": p.hint}} for p in offered]  # merged into the radios in order
     if not form.validate_on_submit():
-        return render_template("cases/refer.html", form=form), 400 if form.errors else 200
+        return render_template("cases/refer.html", form=form, hints=hints), 400 if form.errors else 200
+    chosen = services.pathway(form.pathway.data)
     try:
-        case = services.refer_child(services.Referral.from_mapping(form.data), me())
+        case = services.refer_child(services.Referral.from_mapping(form.data), me(), chosen.process_id)
     except (ProcessNotPublished, EngineError) as exc:
         message = getattr(exc, "message", str(exc))
-        return render_template("cases/refer.html", form=form, problem=message), 500
-    flash(f"Referral recorded. Case {case.reference} is now with Early Help for triage.")
+        return render_template("cases/refer.html", form=form, hints=hints, problem=message), 500
+    flash(f"Referral recorded. Case {case.reference} is now with {chosen.team}.")
     return redirect(url_for("cases.show", reference=case.reference))
 
 

@@ -14,7 +14,18 @@ from app import audit
 from app.access import can_see_case, case_visibility
 from app.extensions import db
 from app.meetings.services import meetings_for_case
-from app.models import AuditEvent, Case, Child, HumanTask, Incident, Meeting, ProcessInstance, TaskState, User
+from app.models import (
+    AuditEvent,
+    Case,
+    Child,
+    HumanTask,
+    Incident,
+    Meeting,
+    ProcessInstance,
+    ProcessVersion,
+    TaskState,
+    User,
+)
 from app.workflow import instances
 
 REFERRAL_PROCESS = "referral_to_early_help"
@@ -49,6 +60,68 @@ class Referral:
     def from_mapping(cls, data: dict[str, Any]) -> Referral:
         fields = cls.__dataclass_fields__
         return cls(**{k: data.get(k) for k in fields})  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """A way into the service: what the referrer is telling us, and the process it opens."""
+
+    key: str
+    label: str
+    hint: str
+    process_id: str
+    team: str
+
+
+PATHWAYS: tuple[Pathway, ...] = (
+    Pathway(
+        "early_help",
+        "An attendance concern for Early Help",
+        "Consent-based family support with a lead practitioner. Early Help triages within 1 working day.",
+        REFERRAL_PROCESS,
+        "Early Help",
+    ),
+    Pathway(
+        "attendance_support",
+        "A pupil who needs attendance support from the school and the local authority",
+        "The pupil's attendance tier decides the support: school actions, an attendance plan, the termly "
+        "targeting support meeting.",
+        "attendance_support",
+        "the school",
+    ),
+    Pathway(
+        "medical_needs",
+        "A pupil who will miss 15 or more school days because of health needs (sickness return)",
+        "The local authority's named officer decides on suitable education under section 19.",
+        "medical_needs",
+        "the medical needs team",
+    ),
+    Pathway(
+        "missing_education",
+        "A child missing education: not on a school roll, or not seen and whereabouts unknown",
+        "Added to the register of children missing education; school and local authority make enquiries.",
+        "children_missing_education",
+        "ACE",
+    ),
+    Pathway(
+        "social_care",
+        "A concern that the child may need social care (Contact and Assessment Service)",
+        "CAS decides within 1 working day. If a child is at immediate risk, phone the police or CAS now.",
+        "cas_assessment",
+        "CAS",
+    ),
+)
+
+
+def pathway(key: str) -> Pathway:
+    """The pathway with this key; KeyError if there is none."""
+    return next(p for p in PATHWAYS if p.key == key)
+
+
+def open_pathways() -> list[Pathway]:
+    """The pathways whose process is published, in the order the referral page offers them."""
+    published = set(db.session.scalars(select(ProcessVersion.process_id).where(ProcessVersion.is_current)))
+    return [p for p in PATHWAYS if p.process_id in published]
 
 
 def refer_child(

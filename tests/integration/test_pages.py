@@ -14,6 +14,7 @@ from app.workflow import instances
 from tests import factories
 from tests.conftest import login
 from tests.fixtures.diagrams import two_step
+from tests.unit.referral_support import good
 
 REFERRAL = {
     "first_name": "Isla",
@@ -78,6 +79,32 @@ def test_a_referral_opens_a_case_and_puts_triage_in_the_early_help_queue(client,
     team = text(client.get("/worklist?view=team"))
     assert "Isla Nowak" in team and "Triage the referral" in team
     assert "Isla Nowak" not in text(client.get("/worklist"))  # not claimed yet
+
+
+def test_the_referral_page_offers_each_published_pathway_and_opens_the_one_chosen(client, people) -> None:
+    login(client, "school@example.org")
+    page = text(client.get("/referrals/new"))
+    assert "What are you telling us about?" in page
+    assert "An attendance concern for Early Help" in page
+    assert "A concern that the child may need social care" in page
+    response = client.post("/referrals/new", data={**REFERRAL, "pathway": "social_care"})
+    assert response.status_code == 302
+    case_page = text(client.get(response.headers["Location"]))
+    assert "Decide on the referral" in case_page and "Child and family assessment" in case_page
+    assert "Opened on this case" in case_page
+    [case] = db.session.scalars(db.select(Case)).all()
+    [task] = factories.open_tasks(case)
+    assert (task.name, task.team.name) == ("Decide on the referral", "CAS")
+
+
+def test_a_case_handed_on_says_which_process_handed_it_on(client, people) -> None:
+    case = factories.refer(people["school"])
+    login(client, "practitioner@example.org")
+    task = factories.only_open_task(case)
+    client.post(f"/tasks/{task.id}", data=good("referral.triage", triage_decision="step_up"))
+    page = text(client.get(f"/cases/{case.reference}"))
+    assert "Handed on by Referral to Early Help (Stepped up to social care)" in page
+    assert "Decide on the referral" in page
 
 
 def test_claim_moves_a_task_into_my_tasks_and_the_task_page_shows_its_guidance(client, people) -> None:
