@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, render_template, url_for
 
 from app.access import signed_in
 from app.processes import queries
+from app.processes.hand_offs import decision_tables, hand_offs
 
 bp = Blueprint("processes", __name__, template_folder="templates")
 
@@ -13,7 +14,12 @@ bp = Blueprint("processes", __name__, template_folder="templates")
 @bp.get("/processes")
 @signed_in
 def index() -> str:
-    return render_template("processes/index.html", entries=queries.current_versions())
+    entries = queries.current_versions()
+    return render_template(
+        "processes/index.html",
+        entries=entries,
+        hand_offs=hand_offs([e.version for e in entries]),
+    )
 
 
 @bp.get("/processes/<process_id>")
@@ -28,6 +34,8 @@ def show(process_id: str) -> str:
         explanation=queries.explanation_of(version.content_hash, version.bpmn_xml),
         versions=queries.versions_of(process_id),
         diagram_url=url_for("processes.diagram", process_id=process_id, number=version.number),
+        links=hand_offs([e.version for e in queries.current_versions()]).get(process_id),
+        tables=decision_tables(version.content_hash, version.dmn_xml),
     )
 
 

@@ -83,3 +83,21 @@ def test_a_process_owner_sees_the_referral_diagram_drawn(page) -> None:
     assert page.locator("#diagram .djs-element[data-element-id='triage']").count() == 1
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "process.png"), full_page=True)
+
+
+def test_the_process_library_draws_every_published_diagram(page) -> None:
+    page.goto("/login")
+    page.get_by_label("Email address").fill("owner@example.org")
+    page.get_by_label("Password", exact=True).fill("demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/processes")
+    cards = page.locator(".govuk-summary-card").count()
+    assert cards >= 4
+    page.wait_for_function(
+        "n => document.querySelectorAll('.app-diagram[data-drawn=\"true\"] svg').length >= n", arg=cards
+    )
+    # Every drawing has its tasks: bpmn-js drew shapes, not an import error.
+    for drawing in page.locator(".app-diagram").all():
+        assert drawing.locator(".djs-element").count() > 3
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "library.png"), full_page=True)

@@ -43,3 +43,16 @@ def test_a_process_page_offers_its_diagram_for_drawing(client) -> None:
 def test_signed_out_visitors_cannot_read_the_library(client) -> None:
     assert client.get("/processes").status_code == 302
     assert client.get("/processes/referral_to_early_help/v1.bpmn").status_code == 302
+
+
+def test_the_library_says_where_each_process_gets_cases_from_and_hands_them_to(client) -> None:
+    login(client, "owner@example.org")
+    page = client.get("/processes").get_data(as_text=True)
+    referral = page.split('id="process-referral_to_early_help"')[1].split('class="govuk-summary-card"')[0]
+    assert "Hands cases on to" in referral and "Child and family assessment" in referral
+    assert "Cases come from" in referral  # CAS and CIN step down into it
+    for entry in current_versions():
+        url = f"/processes/{entry.version.process_id}/v{entry.version.number}.bpmn"
+        assert f'data-src="{url}"' in page  # every diagram is drawn on the page
+    assessment = client.get("/processes/cas_assessment").get_data(as_text=True)
+    assert "Cases come from" in assessment and "Referral to Early Help" in assessment
