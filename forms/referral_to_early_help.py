@@ -135,7 +135,8 @@ class TafMeetingForm(TaskForm):
     meeting_fields = {
         "held_on": "taf_meeting_date",
         "attendees": "taf_attendees",
-        "decisions": ("plan_outcomes", "plan_actions"),
+        "decisions": "plan_outcomes",
+        "actions": "plan_actions",
         "next_due": "next_review_date",
     }
 

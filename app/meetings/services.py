@@ -1,7 +1,7 @@
 """Recording meetings held under a plan, and reading a case's meeting history.
 
 A task form that records a meeting declares `meeting_kind` and either `meeting_fields` (which
-of its fields are held_on, attendees, decisions, outcome and next_due; several fields for one
+of its fields are held_on, invited, attendees, decisions, actions, outcome and next_due; several fields for one
 of them are joined under their labels) or a `meeting_record(data) -> dict` method returning
 those values itself. The history lives in the `meeting` table so that long-running plans do
 not grow their workflow data by a round each review.
@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models import HumanTask, Meeting, User
 from forms import FORMS
 
-MEETING_COLUMNS = ("held_on", "attendees", "decisions", "outcome", "next_due")
+MEETING_COLUMNS = ("held_on", "invited", "attendees", "decisions", "actions", "outcome", "next_due")
 
 
 def _as_date(value: Any) -> date | None:
@@ -69,8 +69,10 @@ def record_meeting_if_any(
         task_id=task.id,
         kind=form_cls.meeting_kind,  # type: ignore[union-attr]
         held_on=_as_date(values["held_on"]),
+        invited=str(values.get("invited") or ""),
         attendees=str(values.get("attendees") or ""),
         decisions=str(values.get("decisions") or ""),
+        actions=str(values.get("actions") or ""),
         outcome=str(values.get("outcome") or "")[:200],
         next_due=_as_date(values.get("next_due")),
         recorded_by_id=actor.id if actor is not None else None,

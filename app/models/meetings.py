@@ -51,8 +51,10 @@ class Meeting(db.Model):
     task_id: Mapped[str] = mapped_column(ForeignKey("human_task.id"), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
     held_on: Mapped[date]
+    invited: Mapped[str] = mapped_column(Text, default="", server_default="")
     attendees: Mapped[str] = mapped_column(Text, default="")
     decisions: Mapped[str] = mapped_column(Text, default="")
+    actions: Mapped[str] = mapped_column(Text, default="", server_default="")
     outcome: Mapped[str] = mapped_column(String(200), default="")
     next_due: Mapped[date | None]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

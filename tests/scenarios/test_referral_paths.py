@@ -208,6 +208,9 @@ def test_consent_given_lead_practitioner_plan_and_reviews_until_outcomes_are_met
         ("taf_review", date(2026, 3, 16)),
         ("taf_review", date(2026, 3, 16)),
     ]
+    plan = meetings[0]
+    assert plan.decisions == "Attendance above 90% by the end of the summer term."
+    assert plan.actions.startswith("School: soft start and a mentor")
     assert [m.outcome for m in meetings[1:]] == [
         "Continue the plan and review it again",
         "Continue the plan and review it again",
