@@ -25,6 +25,7 @@ def init_web(app: Flask) -> None:
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
     from app.cases.routes import bp as cases_bp
+    from app.cme.routes import bp as cme_bp
     from app.health import bp as health_bp
     from app.oversight.routes import bp as oversight_bp
     from app.processes.routes import bp as processes_bp
@@ -36,6 +37,7 @@ def init_web(app: Flask) -> None:
         worklist_bp,
         tasks_bp,
         cases_bp,
+        cme_bp,
         oversight_bp,
         admin_bp,
         processes_bp,

@@ -255,6 +255,99 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
         20,
         "working days",
     ),
+    SettingDefinition(
+        "cme_record_working_days",
+        "Children missing education: recording a notification",
+        "Working days from a notification of a child missing education for ACE to record it and add "
+        "the child to the CME register (local practice)",
+        1,
+        1,
+        5,
+        "working days",
+    ),
+    SettingDefinition(
+        "cme_enquiry_working_days",
+        "Children missing education: reasonable enquiries",
+        "Working days from the notification for the school and the local authority to make and record "
+        "their reasonable enquiries about a child at standard risk; also the time to record what the "
+        "enquiries found (local practice)",
+        5,
+        1,
+        20,
+        "working days",
+    ),
+    SettingDefinition(
+        "cme_high_risk_enquiry_working_days",
+        "Children missing education: enquiries for a child at high risk",
+        "Working days from the notification for the school and the local authority to make and record "
+        "their enquiries when the child is judged at high risk (local practice: enquiries are prioritised "
+        "by risk)",
+        1,
+        1,
+        5,
+        "working days",
+    ),
+    SettingDefinition(
+        "cme_review_weeks",
+        "Children missing education: register review interval",
+        "Weeks between reviews of a child who has not been found and stays on the CME register "
+        "(local practice)",
+        4,
+        1,
+        13,
+        "weeks",
+    ),
+    SettingDefinition(
+        "sao_informal_contact_working_days",
+        "School attendance order: informal contact",
+        "Working days from the start of the school attendance order process to contact the family "
+        "(local practice, commonly 5 to 7 working days)",
+        5,
+        1,
+        10,
+        "working days",
+    ),
+    SettingDefinition(
+        "sao_letter_response_working_days",
+        "School attendance order: reply to the informal letter",
+        "Working days the informal letter gives the family to register the child at a school or show "
+        "suitable education at home (local practice)",
+        7,
+        5,
+        20,
+        "working days",
+    ),
+    SettingDefinition(
+        "sao_step_working_days",
+        "School attendance order: each formal step",
+        "Working days for ACE to take each formal step of the school attendance order process once the "
+        "last one is done: serving a notice, deciding, serving the order, referring for prosecution "
+        "(local practice; the statutory notice periods are fixed in the diagram)",
+        5,
+        1,
+        20,
+        "working days",
+    ),
+    SettingDefinition(
+        "sao_compliance_check_working_days",
+        "School attendance order: compliance check",
+        "Working days after a school attendance order is served (or a revocation is refused) to check "
+        "that the child is registered at the named school and attending (local practice)",
+        10,
+        1,
+        30,
+        "working days",
+    ),
+    SettingDefinition(
+        "sao_legal_review_working_days",
+        "School attendance order: Legal Services' decision to prosecute",
+        "Working days for Legal Services to review a section 443 referral and decide whether to lay an "
+        "information (local practice; the information must be laid within 6 months of the offence)",
+        20,
+        5,
+        60,
+        "working days",
+    ),
 )
 
 SETTINGS: dict[str, SettingDefinition] = {d.name: d for d in DEFINITIONS}

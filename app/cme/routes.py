@@ -1,0 +1,30 @@
+"""The children missing education register page: ACE's live list of children missing education."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from app.access import me, signed_in
+from app.cme import services
+from app.models import CmeStatus
+
+bp = Blueprint("cme", __name__, template_folder="templates")
+
+FILTERS = (("missing", "Missing"), ("found", "Found"), ("closed", "Closed"), ("", "All"))
+
+
+@bp.get("/cme")
+@signed_in
+def register() -> str:
+    if not services.may_see_register(me()):
+        abort(403)
+    status = request.args.get("status", "missing")
+    if status not in {s.value for s in CmeStatus} | {""}:
+        status = "missing"
+    return render_template(
+        "cme/register.html",
+        rows=services.register(status),
+        status=status,
+        filters=FILTERS,
+        sources=services.SOURCES,
+    )
