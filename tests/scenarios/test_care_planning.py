@@ -326,3 +326,37 @@ def test_a_final_hearing_beyond_26_weeks_needs_a_reason(ctx: Flask, clock: Any) 
     assert errors_for(ctx, "cpl.issue_proceedings", post) == {
         "final_hearing_extension_reason": ["Enter why the final hearing is more than 26 weeks after issue"]
     }
+
+
+# -- demo data ------------------------------------------------------------------------------------------
+def test_the_safeguarding_demo_opens_cases_at_every_stage_in_the_right_queues(ctx: Flask) -> None:
+    import random
+
+    from app import demo_safeguarding, scheduling
+    from app.models import Team
+
+    people = {u.email: u for u in db.session.scalars(db.select(User))}
+    today = date(2026, 11, 23)
+    with time_machine.travel(at(today), tick=False):
+        assert demo_safeguarding.seed(people, today, random.Random(7)) == 9
+        db.session.commit()
+        scheduling.sweep(ctx)  # the conference past its 15 working days asks the manager why
+        db.session.expire_all()
+        open_tasks = db.session.scalars(db.select(HumanTask).where(HumanTask.state == "open")).all()
+    queues = sorted((t.name, db.session.get(Team, t.team_id).name) for t in open_tasks)
+    assert queues == sorted(
+        [
+            ("Hold the strategy discussion", CAS),
+            ("Carry out the section 47 enquiry", CAS),
+            ("Carry out the section 47 enquiry", CAS),
+            ("Hold a professionals' meeting", CAS),
+            ("Hold the initial child protection conference", "Child Protection Chairs"),
+            ("Hold the initial child protection conference", "Child Protection Chairs"),
+            ("Record why the conference is late", CAS),
+            (LPM, LEGAL),
+            (REVIEW, CAS),
+            (PLACE, CAS),
+        ]
+    )
+    overdue = {t.name for t in open_tasks if t.due_at is not None and t.due_at < at(today)}
+    assert overdue == {"Carry out the section 47 enquiry", "Hold the initial child protection conference"}
