@@ -38,6 +38,7 @@ def init_web(app: Flask) -> None:
         tasks_bp,
         cases_bp,
         cme_bp,
+        __import__("app.legal.routes", fromlist=["bp"]).bp,  # penalty-notice history
         oversight_bp,
         admin_bp,
         processes_bp,

@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent, Incident
 from app.models.cases import Case, Child
 from app.models.cme import CmeRecord, CmeStatus  # noqa: F401
 from app.models.meetings import MEETING_KINDS, Meeting
+from app.models.penalty_notices import NoticeStatus, PenaltyNotice  # noqa: F401
 from app.models.people import ApiToken, Role, Team, User, team_members
 from app.models.processes import InstanceStatus, ProcessInstance, ProcessVersion
 from app.models.tasks import HumanTask, TaskState

@@ -1,0 +1,34 @@
+"""A child's penalty-notice history, per parent: amounts, due dates, status and the 3-year count."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template
+
+from app.access import me, signed_in
+from app.cases import services as cases
+from app.legal import ledger, rules
+
+bp = Blueprint("legal", __name__, template_folder="templates")
+
+
+@bp.get("/cases/<reference>/penalty-notices")
+@signed_in
+def penalty_notices(reference: str) -> str:
+    try:
+        case = cases.get_visible_case(reference, me())
+    except cases.CaseNotVisible:
+        abort(404)
+    cases.record_case_viewed(case, me())
+    today = date.today()
+    return render_template(
+        "legal/penalty_notices.html",
+        case=case,
+        parents=ledger.history(case.child, today),
+        today=today,
+        amount_now=ledger.amount_now,
+        due_dates=ledger.due_dates,
+        limit=rules.MAX_IN_WINDOW,
+        long_date=rules.long_date,
+    )
