@@ -349,6 +349,95 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
         "working days",
     ),
     SettingDefinition(
+        "legal_support_check_working_days",
+        "Legal planning: support check",
+        "Working days from a referral for legal planning to ACE's check that support was offered first "
+        "(local practice)",
+        5,
+        1,
+        20,
+        "working days",
+    ),
+    SettingDefinition(
+        "legal_planning_meeting_working_days",
+        "Legal planning meeting",
+        "Working days from the support check to the legal planning meeting with the parent (local practice)",
+        10,
+        1,
+        30,
+        "working days",
+    ),
+    SettingDefinition(
+        "legal_decision_working_days",
+        "Legal planning: manager's decisions",
+        "Working days a manager has to decide the legal route, or what to do about an unpaid penalty "
+        "notice (local practice)",
+        5,
+        1,
+        20,
+        "working days",
+    ),
+    SettingDefinition(
+        "legal_action_working_days",
+        "Legal planning: carrying out a route",
+        "Working days ACE has to carry out the route a manager decided: agree an attendance contract, "
+        "issue a notice to improve or a penalty notice, prepare a prosecution, apply for an ESO "
+        "(local practice)",
+        10,
+        1,
+        30,
+        "working days",
+    ),
+    SettingDefinition(
+        "attendance_contract_review_weeks",
+        "Attendance contract review",
+        "Weeks from an attendance contract (or its last review) to its next review; local practice is "
+        "about 4 to 6 weeks",
+        6,
+        4,
+        6,
+        "weeks",
+    ),
+    SettingDefinition(
+        "nti_improvement_school_weeks",
+        "Notice to improve: improvement period",
+        "School weeks a parent is given to improve attendance after a notice to improve; guidance "
+        "says 3 to 6 weeks, the number is local practice",
+        6,
+        3,
+        6,
+        "school weeks",
+    ),
+    SettingDefinition(
+        "school_evidence_working_days",
+        "Prosecution: the school's register evidence",
+        "Working days a school has to provide the register printout, certificate and chronology for "
+        "a prosecution (local practice)",
+        5,
+        1,
+        20,
+        "working days",
+    ),
+    SettingDefinition(
+        "prosecution_limit_warning_days",
+        "Prosecution: time limit warning",
+        "Days before the 6-month limit for laying an information (s127 Magistrates' Courts Act 1980) "
+        "that a Legal Services manager is alerted (local practice)",
+        28,
+        7,
+        90,
+        "days",
+    ),
+    SettingDefinition(
+        "court_outcome_working_days",
+        "Recording a court's decision",
+        "Working days after a hearing by which Legal Services record the court's decision (local practice)",
+        2,
+        1,
+        10,
+        "working days",
+    ),
+    SettingDefinition(
         "attendance_meeting_school_days",
         "Attendance support: meeting the family",
         "School days from a school's request for attendance support (or a review deciding to meet "
