@@ -157,7 +157,13 @@ def demo_referral(rng: random.Random, today: date) -> Referral:
 SOCIAL_CARE_CASES = 6  # stepped up from Early Help to CAS
 DIRECT_CAS_CASES = 3  # referred to CAS directly weeks ago: a deadline near, plans under review
 # Each pathway's demo module opens its own cases through the product's services.
-PATHWAY_SEEDS: tuple[str, ...] = ()
+PATHWAY_SEEDS: tuple[str, ...] = (
+    "app.demo_attendance",
+    "app.demo_legal",
+    "app.demo_medical",
+    "app.demo_cme",
+    "app.demo_safeguarding",
+)
 
 
 def load_demo(case_count: int = 24, seed: int = 20261123) -> str:

@@ -42,7 +42,6 @@ NEEDS = (
     " | young_carer=The child is a young carer | bullying=Bullying or friendships | other=Something else"
 )
 SHARE = "school=The child's school | health=Health services | housing=Housing | voluntary=Voluntary services"
-SUPPORT_FIRST = {"attendance_meeting", "attendance_plan", "early_help", "attendance_contract"}
 HINTS = {
     "triage_decision": "Step up without waiting for consent if you suspect significant harm.",
     "triage_reasons": "What you checked, what the school told you, and anything that points to harm.",
@@ -61,8 +60,6 @@ HINTS = {
     "safeguarding_concern": "Select yes if anything suggests the child may be at risk of harm.",
     "school_review_date": "Usually within 6 weeks. For example, 27 3 2026",
     "school_outcome_reasons": "Needed if you refer to ACE or CAS.",
-    "ace_unauthorised_sessions": "A session is a morning or an afternoon.",
-    "ace_decision": "Legal action comes only after support has been offered and has not worked.",
 }
 
 
@@ -249,34 +246,3 @@ class SchoolSupportForm(TaskForm):
             require(field, "Enter why the support has not worked")
         if self.school_outcome.data == "safeguarding_concern":
             require(field, "Enter details of the safeguarding concern")
-
-
-@form("referral.ace_intake")
-class AceIntakeForm(TaskForm):
-    ace_support_offered = checkboxes(
-        "What support has the family been offered?",
-        "attendance_meeting=An attendance meeting | attendance_plan=An attendance plan | early_help=Early"
-        " Help | attendance_contract=An attendance contract | written_warning=A warning about legal action",
-        "Select the support the family has been offered",
-    )
-    ace_support_evidence = textarea("Evidence of the support offered", "Enter the evidence of support")
-    ace_attendance_percent = number("Attendance (%)", "Enter the child's attendance")
-    ace_unauthorised_sessions = number(
-        "Unauthorised absences in the last 10 school weeks (sessions)",
-        "Enter the number of unauthorised absences",
-        "Unauthorised absences",
-        whole=True,
-    )
-    ace_decision = radio(
-        "What should happen next?",
-        "legal_planning=Start legal planning | more_support_first=Ask for more support first",
-        "Select whether to start legal planning",
-    )
-    ace_decision_reasons = textarea("Reasons for the decision", "Enter the reasons for the decision")
-
-    def validate_ace_decision(self, field: wtforms.Field) -> None:
-        offered = set(self.ace_support_offered.data or [])
-        if field.data == "legal_planning" and offered and not offered & SUPPORT_FIRST:
-            raise ValidationError(
-                "Legal planning needs support to have been offered first: select ask for more support first"
-            )

@@ -1,8 +1,8 @@
 """Recording meetings held under a plan, and reading a case's meeting history.
 
 A task form that records a meeting declares `meeting_kind` and either `meeting_fields` (which
-of its fields are held_on, invited, attendees, decisions, actions, outcome and next_due; several fields for one
-of them are joined under their labels) or a `meeting_record(data) -> dict` method returning
+of its fields are held_on, invited, attendees, decisions, actions, outcome and next_due; several
+fields for one of them are joined under their labels) or a `meeting_record(data) -> dict` method returning
 those values itself. The history lives in the `meeting` table so that long-running plans do
 not grow their workflow data by a round each review.
 """

@@ -268,6 +268,19 @@ def test_without_support_offered_first_the_case_goes_back_for_support(walk: Walk
     assert errors == {"not_appropriate_reason": ["Enter why support is not appropriate"]}
     walk.do(CHECK, date(2026, 12, 2), support_position="not_offered")
     assert walk.ended_at() == "Returned: support to be offered first"
+    # Support is offered through Early Help, which triages within 1 working day: Thursday 3 December.
+    handed = select(ProcessInstance).where(ProcessInstance.started_by_id == walk.instance.id)
+    [early_help] = db.session.scalars(handed)
+    assert (early_help.process_version.process_id, early_help.start_message) == (
+        "referral_to_early_help",
+        "early_help_referral",
+    )
+    [triage] = factories.open_tasks(walk.case)
+    assert (triage.name, triage.team.name, triage.due_at) == (
+        "Triage the referral",
+        "Early Help",
+        due(date(2026, 12, 3)),
+    )
 
 
 def test_the_planning_meeting_is_kept_in_the_meeting_history(walk: Walk) -> None:

@@ -359,6 +359,11 @@ def test_legal_planning_follows_support_that_was_not_engaged_with(support: Any) 
         referral_reasons="Mentor sessions and the soft start refused; mum missed two meetings.",
     )
     assert walk.ended_at() == LEGAL
+    assert walk.handed_to() == [("attendance_legal_planning", "legal_planning_referral")]
+    [check] = factories.open_tasks(walk.case)
+    # ACE checks the support within 5 working days of Friday 29 January: Friday 5 February
+    assert (check.name, check.team.name) == ("Check support was offered first", "ACE")
+    assert check.due_at == end_of_working_day(date(2027, 2, 5))
 
 
 def test_support_first_legal_planning_without_support_tried_returns_to_the_family(support: Any) -> None:
@@ -396,12 +401,30 @@ def test_meeting_the_family_again_leads_to_a_revised_plan(support: Any) -> None:
     walk.next_is(PLAN, "Schools", end_of_working_day(date(2027, 2, 3)))  # 28, 29 Jan, 1, 2, 3 Feb
 
 
+# Where a referral on from the meeting goes (the meeting is on Thursday 10 December 2026).
+REFERRED_ON = {
+    "health": (
+        ("medical_needs", "medical_needs_referral"),
+        # the school's sickness return within 2 working days: Monday 14 December
+        ("Record the school's sickness return", "Schools", date(2026, 12, 14)),
+    ),
+    "child_not_found": (
+        ("children_missing_education", "cme_notification"),
+        # the notification recorded within 1 working day: Friday 11 December
+        ("Record the notification and add the child to the CME register", "ACE", date(2026, 12, 11)),
+    ),
+}
+
+
 @pytest.mark.parametrize(("step", "end"), [("health", HEALTH), ("child_not_found", MISSING)])
 def test_the_meeting_can_refer_straight_on(support: Any, step: str, end: str) -> None:
     walk = support("60.0")
     walk.do(MEET, date(2026, 12, 10), next_step=step, referral_reasons="See the meeting notes.")
     assert walk.ended_at() == end
-    assert walk.handed_to() == []  # wired to their pathways by the lead
+    handed, (name, team, due) = REFERRED_ON[step]
+    assert walk.handed_to() == [handed]
+    [task] = factories.open_tasks(walk.case)
+    assert (task.name, task.team.name, task.due_at) == (name, team, end_of_working_day(due))
 
 
 def test_a_safeguarding_concern_at_the_meeting_goes_to_cas_at_once(support: Any) -> None:

@@ -283,6 +283,10 @@ def test_the_referral_decision_can_end_before_any_assessment(
     walk.do(DECIDE, date(2026, 12, 2), referral_decision=decision)
     assert walk.ended_at() == end
     assert walk.state().next_timer_at is None
+    receivers = {"strategy_discussion": "child_protection_enquiry", "early_help": "referral_to_early_help"}
+    assert [i.process_version.process_id for i in walk.handed_to()] == (
+        [receivers[decision]] if decision in receivers else []
+    )
 
 
 # -- authorisation and outcome ---------------------------------------------------------------------
@@ -330,6 +334,24 @@ HANDED_TO: dict[str, tuple[str, str, dict[str, tuple[str, datetime | None]]]] = 
             "Hold the child in need planning meeting": ("CAS", end_of_working_day(date(2026, 12, 29))),
             "Keep the child in need plan under review": ("CAS", None),
         },
+    ),
+    "s47_enquiries": (
+        "child_protection_enquiry",
+        "strategy_discussion_needed",
+        # the strategy discussion within 1 working day (the setting's default): Monday 14 December
+        {"Hold the strategy discussion": ("CAS", end_of_working_day(date(2026, 12, 14)))},
+    ),
+    "immediate_protection": (
+        "care_planning",
+        "care_planning_referral",
+        # immediate harm: the legal planning meeting is held the same day
+        {"Hold the legal planning meeting": ("Legal Services", end_of_working_day(date(2026, 12, 11)))},
+    ),
+    "looked_after": (
+        "care_planning",
+        "care_planning_referral",
+        # 5 working days (care_legal_planning_working_days) from Friday 11 December: Friday 18 December
+        {"Hold the legal planning meeting": ("Legal Services", end_of_working_day(date(2026, 12, 18)))},
     ),
     "step_down_early_help": (
         "referral_to_early_help",

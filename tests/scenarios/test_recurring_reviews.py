@@ -253,3 +253,32 @@ def test_cp_review_conferences_first_at_three_months_then_every_six(ctx, people,
         assert meetings_html.count("Child protection review conference") == 4
         assert "Core group meeting" in meetings_html
         assert "Yes, the plan continues" in meetings_html
+
+
+def test_a_child_in_need_plan_stepping_up_asks_for_a_strategy_discussion(ctx, people) -> None:
+    with time_machine.travel(T0, tick=False):
+        case = factories.bare_case(people["practitioner"])
+        instance = start_cin(case)
+        [plan] = open_by_form(case, "cin.end_plan")
+        submit(
+            ctx,
+            plan,
+            people["social_worker"],
+            cin_end_reason="step_up",
+            cin_end_date=PLAN_START,
+            cin_end_summary="Bruising seen at school; the mother's new partner has moved in.",
+        )
+    db.session.expire_all()
+    done = db.session.get(ProcessInstance, instance.id)
+    assert (done.status, done.end_event) == (InstanceStatus.COMPLETED, "Stepped up to child protection")
+    [enquiry] = db.session.scalars(
+        select(ProcessInstance).where(ProcessInstance.started_by_id == instance.id)
+    )
+    assert (enquiry.process_version.process_id, enquiry.start_message) == (
+        "child_protection_enquiry",
+        "strategy_discussion_needed",
+    )
+    [discussion] = factories.open_tasks(case)
+    # within 1 working day (strategy_discussion_working_days) of Monday 4 January: Tuesday 5 January
+    assert (discussion.name, discussion.team.name) == ("Hold the strategy discussion", "CAS")
+    assert discussion.due_at == end_of_working_day(date(2027, 1, 5))

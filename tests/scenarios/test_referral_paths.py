@@ -117,6 +117,16 @@ def advise(j: Journey, safeguarding: str) -> None:
     )
 
 
+def handed_to_legal_planning(j: Journey) -> None:
+    """The referral ends and ACE's legal planning process first checks that support came first."""
+    assert j.finished_at() == "Referred for legal planning"
+    assert j.handed_on() == [("attendance_legal_planning", "legal_planning_referral")]
+    [check] = factories.open_tasks(j.case)
+    assert (check.name, check.team.name) == ("Check support was offered first", "ACE")
+    referred_on = datetime.now(UTC).date()  # 5 working days (legal_support_check_working_days)
+    assert check.due_at == end_of_working_day(add_working_days(referred_on, 5))
+
+
 def step_up_screened(j: Journey) -> None:
     """The step-up ends the referral and hands the case to CAS, whose referral decision is next."""
     assert j.finished_at() == "Stepped up to social care"
@@ -149,8 +159,7 @@ def test_school_led_support_that_does_not_work_goes_to_ace_for_legal_planning(jo
         school_outcome="not_improving",
         school_outcome_reasons="Attendance still 78%; family not engaging.",
     )
-    journey.do("referral.ace_intake", "ACE", date(2026, 3, 30))
-    assert journey.finished_at() == "Referred for legal planning"
+    handed_to_legal_planning(journey)
 
 
 def test_a_safeguarding_concern_during_school_led_support_steps_up(journey: Journey) -> None:
@@ -239,5 +248,4 @@ def test_a_review_can_refer_to_ace_for_legal_planning(journey: Journey) -> None:
         next_review_date="",
         review_outcome_reasons="Support offered since January and not taken up.",
     )
-    journey.do("referral.ace_intake", "ACE")
-    assert journey.finished_at() == "Referred for legal planning"
+    handed_to_legal_planning(journey)

@@ -164,14 +164,6 @@ GOOD: dict[str, dict[str, Any]] = {
         "school_outcome": "improved",
         "school_outcome_reasons": "",
     },
-    "referral.ace_intake": {
-        "ace_support_offered": ["attendance_meeting", "attendance_plan", "written_warning"],
-        "ace_support_evidence": "Meeting 2 Feb (mum attended); plan agreed; warning letter 2 March.",
-        "ace_attendance_percent": "78.5",
-        "ace_unauthorised_sessions": "14",
-        "ace_decision": "legal_planning",
-        "ace_decision_reasons": "Support offered since January and not taken up.",
-    },
 }
 
 
@@ -313,6 +305,10 @@ def hands_to_cas(walk: Walk, on: date) -> None:
     assert message.payload["concern_reasons"] == START_DATA["concern_reasons"]
 
 
-def ace_accepts(walk: Walk, on: date, due: datetime) -> None:
-    walk.next_is("accept_legal_planning", ACE, due)
-    walk.complete("accept_legal_planning", on, good("referral.ace_intake"))
+def hands_to_legal_planning(walk: Walk, on: date) -> None:
+    """The referral ends and ACE's legal planning process receives the case, dated that day;
+    it checks that support came first before anything else."""
+    assert walk.ended_at() == LEGAL
+    [message] = walk.thrown
+    assert message.name == "legal_planning_referral"
+    assert message.payload["referral_date"] == on.isoformat()

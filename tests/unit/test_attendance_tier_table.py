@@ -116,4 +116,10 @@ def test_the_process_calls_the_table_beside_it() -> None:
     rule = diagram.spec.task_specs["decide_tier"]
     assert rule.dmnEngine.decision_table.hit_policy == "UNIQUE"
     assert diagram.start_message == "attendance_support_request"
-    assert diagram.thrown_messages == {"early_help_referral", "cas_referral"}
+    assert diagram.thrown_messages == {
+        "early_help_referral",
+        "cas_referral",
+        "legal_planning_referral",
+        "medical_needs_referral",
+        "cme_notification",
+    }

@@ -51,7 +51,7 @@ def test_every_node_in_the_file_is_reachable(diagram: ParsedDiagram, root: Any) 
     assert set(nodes) == parsed
     user_tasks = {i for i, el in nodes.items() if local_name(el) == "userTask"}
     assert {t.bpmn_id for t in diagram.user_tasks} == user_tasks
-    assert len(user_tasks) == 9  # CAS makes its referral decision in its own process
+    assert len(user_tasks) == 8  # CAS and ACE take their decisions in their own processes
 
 
 def test_every_user_task_names_a_registered_form_and_a_due_date(
@@ -64,7 +64,7 @@ def test_every_user_task_names_a_registered_form_and_a_due_date(
 
 
 def test_lanes_are_the_four_team_queues_and_hold_every_node(diagram: ParsedDiagram, root: Any) -> None:
-    assert set(diagram.lanes) == LANES - {"CAS"}  # the CAS lane holds only the hand-off to CAS
+    assert set(diagram.lanes) == LANES - {"CAS", "ACE"}  # those lanes hold only the hand-offs to them
     lanes = process(root).findall("bpmn:laneSet/bpmn:lane", NS)
     assert {lane.get("name") for lane in lanes} == LANES
     refs = [ref.text for lane in lanes for ref in lane.findall("bpmn:flowNodeRef", NS)]

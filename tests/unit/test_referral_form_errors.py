@@ -247,42 +247,6 @@ BAD = [
         "school_attendance_percent",
         "Attendance now must be between 0 and 100",
     ),
-    (
-        "referral.ace_intake",
-        {"ace_support_offered": []},
-        "ace_support_offered",
-        "Select the support the family has been offered",
-    ),
-    (
-        "referral.ace_intake",
-        {"ace_support_offered": ["written_warning"]},
-        "ace_decision",
-        "Legal planning needs support to have been offered first: select ask for more support first",
-    ),
-    (
-        "referral.ace_intake",
-        {"ace_unauthorised_sessions": "-3"},
-        "ace_unauthorised_sessions",
-        "Unauthorised absences must be 0 or more",
-    ),
-    (
-        "referral.ace_intake",
-        {"ace_unauthorised_sessions": "2.5"},
-        "ace_unauthorised_sessions",
-        "Unauthorised absences must be a whole number, like 12",
-    ),
-    (
-        "referral.ace_intake",
-        {"ace_unauthorised_sessions": ""},
-        "ace_unauthorised_sessions",
-        "Enter the number of unauthorised absences",
-    ),
-    (
-        "referral.ace_intake",
-        {"ace_decision": ""},
-        "ace_decision",
-        "Select whether to start legal planning",
-    ),
 ]
 
 

@@ -35,10 +35,12 @@ def test_forms_give_the_engine_plain_values(form_app: Flask) -> None:
     consent = submit(form_app, "referral.consent", GOOD["referral.consent"])
     assert consent["consent_date"] == "2026-03-12"
     assert consent["consent_share_with"] == ["school", "health"]
-    ace = submit(
-        form_app, "referral.ace_intake", good("referral.ace_intake", ace_attendance_percent=" 78.5 ")
+    school = submit(
+        form_app,
+        "referral.school_support",
+        good("referral.school_support", school_attendance_percent=" 78.5 "),
     )
-    assert (ace["ace_attendance_percent"], ace["ace_unauthorised_sessions"]) == (78.5, 14)
+    assert school["school_attendance_percent"] == 78.5
     # the JSON API posts a date as one value, "D M YYYY"
     taf = submit(form_app, "referral.taf_meeting", good("referral.taf_meeting", taf_meeting_date="16 3 2026"))
     assert taf["taf_meeting_date"] == "2026-03-16"
@@ -79,7 +81,6 @@ def test_forms_give_the_engine_plain_values(form_app: Flask) -> None:
             },
         ),
         ("referral.school_support", {"school_outcome": "not_improving", "school_outcome_reasons": TEXT}),
-        ("referral.ace_intake", {"ace_decision": "more_support_first", "ace_unauthorised_sessions": "0"}),
     ],
 )
 def test_each_form_accepts_its_other_good_answers(

@@ -25,12 +25,12 @@ from tests.unit.referral_support import (
     START_DATA,
     STEPPED_UP,
     Walk,
-    ace_accepts,
     advise,
     early_help_to_first_review,
     five_pm,
     good,
     hands_to_cas,
+    hands_to_legal_planning,
     review,
     school_support_reviewed,
     triage,
@@ -69,7 +69,7 @@ def test_school_led_support_closes_steps_up_or_goes_to_ace(
         hands_to_cas(walk, date(2026, 4, 17))
         assert walk.ended_at() == STEPPED_UP
     else:
-        ace_accepts(walk, date(2026, 4, 22), five_pm(2026, 5, 1))  # 10 working days
+        hands_to_legal_planning(walk, date(2026, 4, 17))
         assert walk.ended_at() == LEGAL
     assert walk.running.data["school_outcome"] == outcome
 
@@ -159,8 +159,7 @@ def test_a_review_can_refer_for_legal_planning(walk: Walk) -> None:
     early_help_to_first_review(walk)
     walk.next_is("taf_review", EARLY_HELP, five_pm(2026, 5, 1))
     review(walk, date(2026, 5, 1), "refer_legal", review_outcome_reasons="Plan not followed for 6 weeks.")
-    # 10 working days from Friday 1 May: Monday 4 May is a bank holiday, so Monday 18 May
-    ace_accepts(walk, date(2026, 5, 6), five_pm(2026, 5, 18))
+    hands_to_legal_planning(walk, date(2026, 5, 1))
     assert walk.ended_at() == LEGAL
 
 
