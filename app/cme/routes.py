@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, render_template, request
 
 from app.access import me, signed_in
@@ -11,6 +13,12 @@ from app.models import CmeStatus
 bp = Blueprint("cme", __name__, template_folder="templates")
 
 FILTERS = (("missing", "Missing"), ("found", "Found"), ("closed", "Closed"), ("", "All"))
+
+
+@bp.app_context_processor
+def register_link() -> dict[str, Any]:
+    """Lets the menu offer the register to the people who may read it."""
+    return {"may_see_cme_register": lambda: services.may_see_register(me())}
 
 
 @bp.get("/cme")

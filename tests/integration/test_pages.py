@@ -236,3 +236,18 @@ def test_production_refuses_to_start_while_demo_users_exist(app) -> None:
     )
     with pytest.raises(RuntimeError, match="Demo accounts"):
         create_app(production)
+
+
+def test_the_register_and_penalty_notice_history_are_reachable_from_the_pages(client, people) -> None:
+    case = factories.refer(people["school"], first_name="Maya")
+    instances.start_process(case, "attendance_legal_planning", instances.case_facts(case), people["ace"])
+    instances.start_process(case, "children_missing_education", instances.case_facts(case), people["ace"])
+    db.session.commit()
+    login(client, "attendance.officer@example.org")
+    page = text(client.get(f"/cases/{case.reference}"))
+    assert f'href="/cases/{case.reference}/penalty-notices"' in page
+    assert 'href="/cme?status="' in page
+    assert 'href="/cme"' in page  # the menu offers the register to ACE
+    assert client.get(f"/cases/{case.reference}/penalty-notices").status_code == 200
+    login(client, "family.worker@example.org")
+    assert 'href="/cme"' not in text(client.get("/worklist"))  # not to Early Help workers
