@@ -149,7 +149,8 @@ class PlanningMeetingForm(TaskForm):
     meeting_fields = {
         "held_on": "lpm_held_on",
         "attendees": "lpm_attendees",
-        "decisions": ("lpm_parent_views", "lpm_agreed"),
+        "decisions": "lpm_parent_views",
+        "actions": "lpm_agreed",
         "outcome": "lpm_recommended_route",
     }
 

@@ -209,7 +209,8 @@ class TargetingSupportMeetingForm(TaskForm):
     meeting_fields = {
         "held_on": "tsm_held_on",
         "attendees": "tsm_attendees",
-        "decisions": ("tsm_school_update", "tsm_actions", "lead_practitioner"),
+        "decisions": ("tsm_school_update", "lead_practitioner"),
+        "actions": "tsm_actions",
         "outcome": "tsm_decision",
     }
 

@@ -208,7 +208,8 @@ class PreProceedingsMeetingForm(TaskForm):
     meeting_fields = {
         "held_on": "ppm_held_on",
         "attendees": "ppm_attendees",
-        "decisions": ("ppm_agreement", "ppm_assessments"),
+        "decisions": "ppm_assessments",
+        "actions": "ppm_agreement",
     }
 
     ppm_held_on = GovDateField(

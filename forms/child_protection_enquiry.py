@@ -86,7 +86,8 @@ class StrategyDiscussionForm(TaskForm):
     meeting_fields = {
         "held_on": "strategy_discussion_date",
         "attendees": "strategy_attendees",
-        "decisions": ("strategy_information", "strategy_decision_reasons", "strategy_actions"),
+        "decisions": ("strategy_information", "strategy_decision_reasons"),
+        "actions": "strategy_actions",
         "outcome": "strategy_decision",
         "next_due": "further_strategy_date",
     }
@@ -174,7 +175,8 @@ class ProfessionalsMeetingForm(TaskForm):
     meeting_fields = {
         "held_on": "professionals_meeting_date",
         "attendees": "professionals_attendees",
-        "decisions": ("professionals_information", "professionals_agreed"),
+        "decisions": "professionals_information",
+        "actions": "professionals_agreed",
     }
 
     professionals_meeting_date = GovDateField(
