@@ -56,7 +56,9 @@ from flask import Flask  # noqa: E402
 from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment  # noqa: E402
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
+from SpiffWorkflow.bpmn.util.event import BpmnEvent  # noqa: E402
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG  # noqa: E402
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition  # noqa: E402
 from SpiffWorkflow.util.task import TaskState as SpiffState  # noqa: E402
 from sqlalchemy import make_url, select  # noqa: E402
 
@@ -106,6 +108,7 @@ class BareEngine:
 
     def __init__(self, diagram: ParsedDiagram) -> None:
         self.spec, self.subprocess_specs = diagram.spec, diagram.subprocess_specs
+        self.start_message = diagram.start_message
         registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
         registry.register(date, lambda d: {"value": d.isoformat()}, lambda d: date.fromisoformat(d["value"]))
         registry.register(Decimal, lambda d: {"value": str(d)}, lambda d: Decimal(d["value"]))
@@ -117,6 +120,9 @@ class BareEngine:
         for task in workflow.get_tasks(state=SpiffState.READY):
             task.data.update(data)
         workflow.do_engine_steps()
+        if self.start_message:  # the referral starts on a message: deliver it, as any host must
+            workflow.send_event(BpmnEvent(MessageEventDefinition(self.start_message), payload=dict(data)))
+            workflow.do_engine_steps()
         return workflow
 
     def save(self, workflow: BpmnWorkflow) -> str:
