@@ -90,15 +90,6 @@ def earlier_answer(task: HumanTask, form_key: str, name: str) -> Any:
     return (done.data or {}).get(name) if done is not None else None
 
 
-def optional_choice(label: str, choices: str) -> wtforms.RadioField:
-    """Radios answered only for some choices elsewhere on the page; checked by a validate_ rule."""
-    from forms.fields import options
-
-    return wtforms.RadioField(
-        label, choices=options(choices), validate_choice=False, widget=gov.GovRadioInput()
-    )
-
-
 def optional_count(label: str) -> wtforms.IntegerField:
     return wtforms.IntegerField(
         label,

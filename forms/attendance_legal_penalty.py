@@ -17,12 +17,13 @@ from wtforms import ValidationError
 from app.legal import ledger, rules
 from app.timescales.school_calendar import NoTermDates
 from app.timescales.working_days import as_date
-from forms.attendance_legal import earlier_answer, optional_choice, optional_count, task_in_request
+from forms.attendance_legal import earlier_answer, optional_count, task_in_request
 from forms.base import TaskForm
 from forms.fields import (
     YES_NO,
     GovDateField,
     checkboxes,
+    optional_radio,
     radio,
     registered,
     require,
@@ -218,10 +219,10 @@ class UnpaidPenaltyForm(TaskForm):
         " | paid=It was paid within the 28 days: record the payment",
         "Select what will happen",
     )
-    pn_withdrawal_ground = optional_choice("Why is the notice being withdrawn?", WITHDRAWAL_GROUNDS)
+    pn_withdrawal_ground = optional_radio("Why is the notice being withdrawn?", WITHDRAWAL_GROUNDS)
     pn_withdrawal_details = textarea("What was wrong with the notice?")
     pn_late_paid_on = GovDateField("Date the penalty was paid", limit="past")
-    pn_late_paid_amount = optional_choice("How much was paid?", PAID)
+    pn_late_paid_amount = optional_radio("How much was paid?", PAID)
     pn_unpaid_reasons = textarea("Reasons for the decision", "Enter the reasons for the decision")
 
     validate_pn_withdrawal_details = required_if(

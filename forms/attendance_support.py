@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import wtforms
-from govuk_frontend_wtf import wtforms_widgets as gov
 from wtforms import ValidationError
 
 from forms.base import TaskForm
@@ -22,7 +21,7 @@ from forms.fields import (
     GovDateField,
     checkboxes,
     number,
-    options,
+    optional_radio,
     radio,
     registered,
     required_if,
@@ -85,13 +84,6 @@ HINTS = {
 
 def form(form_key: str) -> Any:
     return registered(form_key, HINTS)
-
-
-def optional_radio(label: str, choices: str) -> wtforms.RadioField:
-    """A radio question answered only in some cases; a validate_<field> rule checks when."""
-    return wtforms.RadioField(
-        label, choices=options(choices), validate_choice=False, widget=gov.GovRadioInput()
-    )
 
 
 def _labels(form_cls: Any, name: str, values: Any) -> str:

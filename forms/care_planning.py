@@ -15,8 +15,17 @@ import wtforms
 from wtforms import ValidationError
 
 from forms.base import TaskForm
-from forms.child_protection_enquiry import optional_radio
-from forms.fields import YES_NO, GovDateField, radio, registered, require, required_if, text, textarea
+from forms.fields import (
+    YES_NO,
+    GovDateField,
+    optional_radio,
+    radio,
+    registered,
+    require,
+    required_if,
+    text,
+    textarea,
+)
 
 CARE_PROCEEDINGS_WEEKS = 26  # Children Act 1989 s32(1)(a), as amended by the Children and Families Act 2014
 EPO_MAX_DAYS = 8  # Children Act 1989 s45(1)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import wtforms
-from govuk_frontend_wtf import wtforms_widgets as gov
 from wtforms import ValidationError
 
 from app.timescales.settings import local_setting
@@ -20,7 +19,7 @@ from forms.fields import (
     YES_NO,
     GovDateField,
     checkboxes,
-    options,
+    optional_radio,
     radio,
     registered,
     require,
@@ -57,13 +56,6 @@ HINTS = {
 
 def form(form_key: str) -> Any:
     return registered(form_key, HINTS)
-
-
-def optional_radio(label: str, choices: str) -> wtforms.RadioField:
-    """A radio answered only in some cases; a validate_<field> rule says when it is needed."""
-    return wtforms.RadioField(
-        label, choices=options(choices), validate_choice=False, widget=gov.GovRadioInput()
-    )
 
 
 def choice_required_if(other: str, values: str | tuple[str, ...], message: str) -> Any:

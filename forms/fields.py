@@ -102,6 +102,13 @@ def radio(label: str, choices: str, message: str) -> wtforms.RadioField:
     )
 
 
+def optional_radio(label: str, choices: str) -> wtforms.RadioField:
+    """Radios answered only in some cases; a validate_<field> rule on the form says when."""
+    return wtforms.RadioField(
+        label, choices=options(choices), validate_choice=False, widget=gov.GovRadioInput()
+    )
+
+
 def checkboxes(label: str, choices: str, message: str = "") -> wtforms.SelectMultipleField:
     checks, widget = [InputRequired(message)] if message else [], gov.GovCheckboxesInput()
     return wtforms.SelectMultipleField(label, checks, choices=options(choices), widget=widget)
