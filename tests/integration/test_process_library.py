@@ -56,3 +56,12 @@ def test_the_library_says_where_each_process_gets_cases_from_and_hands_them_to(c
         assert f'data-src="{url}"' in page  # every diagram is drawn on the page
     assessment = client.get("/processes/cas_assessment").get_data(as_text=True)
     assert "Cases come from" in assessment and "Referral to Early Help" in assessment
+
+
+def test_a_process_page_shows_its_decision_table_as_rules(client) -> None:
+    login(client, "owner@example.org")
+    page = client.get("/processes/attendance_support").get_data(as_text=True)
+    assert "Decision:" in page and "app-decision-table" in page
+    table = page.split("app-decision-table")[1].split("</table>")[0]
+    assert table.count('<tr class="govuk-table__row">') >= 4  # a rule for each tier
+    assert "at-risk band" in table and "Severely absent" in table  # the band is a local setting
