@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from app.processes.queries import current_versions
+from app.processes.queries import current_versions, explanation_of
 from tests.conftest import login
 
 
@@ -65,3 +65,46 @@ def test_a_process_page_shows_its_decision_table_as_rules(client) -> None:
     table = page.split("app-decision-table")[1].split("</table>")[0]
     assert table.count('<tr class="govuk-table__row">') >= 4  # a rule for each tier
     assert "at-risk band" in table and "Severely absent" in table  # the band is a local setting
+
+
+def test_every_shipped_process_is_written_for_the_people_who_work_it(ctx) -> None:
+    """Plain-English names, lanes that are teams, guidance, a form and a due date on every task."""
+    from lxml import etree
+    from sqlalchemy import select
+
+    import forms
+    from app.extensions import db
+    from app.models import Team
+    from app.workflow.library import get_library
+
+    bpmn = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+    team_lanes = set(db.session.scalars(select(Team.lane)))
+    shipped = get_library().shipped
+    assert len(shipped) >= 11
+    for process_id, item in shipped.items():
+        diagram = item.diagram
+        assert explanation_of(diagram.content_hash, item.xml.decode()), process_id
+        assert set(diagram.lanes) <= team_lanes, process_id
+        root = etree.fromstring(item.xml)
+        # A task that stands open for a plan's life, with a review cycle on it, has no due date.
+        standing = {
+            b.get("attachedToRef")
+            for b in root.iter(f"{bpmn}boundaryEvent")
+            if b.get("cancelActivity") == "false" and b.find(f"{bpmn}timerEventDefinition") is not None
+        }
+        for task in diagram.user_tasks:
+            where = f"{process_id}: {task.name}"
+            assert task.name[0].isupper() and task.documentation, where
+            assert task.due_expression or task.bpmn_id in standing, where
+            assert task.form_key in forms.FORMS, where
+        for end in root.iter(f"{bpmn}endEvent"):
+            assert end.get("name"), f"{process_id}: end event {end.get('id')} names no outcome"
+        shapes = {
+            s.get("bpmnElement") for s in root.iter("{http://www.omg.org/spec/BPMN/20100524/DI}BPMNShape")
+        }
+        nodes = {
+            el.get("id")
+            for el in root.iter()
+            if isinstance(el.tag, str) and el.tag.endswith(("Task", "Event", "Gateway", "}task"))
+        }
+        assert nodes <= shapes, f"{process_id}: not drawn: {sorted(nodes - shapes)}"
