@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -19,15 +19,15 @@ from flask import Flask
 from sqlalchemy import select
 
 import forms
-from app import scheduling
 from app.cases.services import refer_child
 from app.extensions import db
-from app.models import Case, HumanTask, InstanceStatus, ProcessInstance, User
+from app.models import Case, HumanTask, ProcessInstance, User
 from app.models.penalty_notices import PenaltyNotice
 from app.timescales.term_dates import load_default_terms_if_empty
 from app.timescales.working_days import end_of_working_day
 from app.workflow import instances
 from tests import factories
+from tests.scenarios.walk import InstanceWalk, at
 from tests.unit.referral_support import d
 
 PROCESS = "attendance_legal_planning"
@@ -150,10 +150,6 @@ PAGES: dict[str, dict[str, Any]] = {
 LANE_OF = {SCHOOLS: "school", LEGAL: "solicitor", ACE: "ace"}
 
 
-def at(day: date, hour: int = 10) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=UTC)
-
-
 def due(day: date) -> datetime:
     return end_of_working_day(day)
 
@@ -169,11 +165,11 @@ def post(app: Flask, task: HumanTask, page: dict[str, Any]) -> Any:
         ctx.pop()
 
 
-class Walk:
+class Walk(InstanceWalk):
     def __init__(
         self, app: Flask, people: dict[str, User], clock: Any, case: Case | None = None, *, start: bool = True
     ) -> None:
-        self.app, self.people, self.clock = app, people, clock
+        super().__init__(app, people, clock)
         if case is None:
             referral = factories.referral(referral_date=REFERRED)
             case = refer_child(referral, people["ace"], process_id=PROCESS)
@@ -185,12 +181,6 @@ class Walk:
             self.instance = instances.start_process(case, PROCESS, facts, people["ace"])
         self.case = case
         db.session.commit()
-
-    def on(self, moment: date | datetime) -> None:
-        self.clock.move_to(moment if isinstance(moment, datetime) else at(moment))
-
-    def open(self) -> set[str]:
-        return {t.name for t in factories.open_tasks(self.case) if t.instance_id == self.instance.id}
 
     def task(self, name: str, lane: str = ACE, role: str = "") -> HumanTask:
         [task] = [t for t in factories.open_tasks(self.case) if t.name == name]
@@ -222,19 +212,6 @@ class Walk:
 
         tasks.complete_task(task, form.to_task_data(), self.people[who])
         db.session.commit()
-
-    def sweep(self, moment: datetime) -> int:
-        self.on(moment)
-        fired = scheduling.sweep(self.app)
-        db.session.expire_all()
-        return fired
-
-    def ended_at(self) -> str:
-        db.session.expire_all()
-        instance = db.session.get(ProcessInstance, self.instance.id)
-        assert instance.status == InstanceStatus.COMPLETED
-        assert self.open() == set()
-        return instance.end_event
 
     def to_route(self, route: str, decided_on: date = date(2026, 12, 4)) -> None:
         assert self.task(CHECK).due_at == due(date(2026, 12, 8))  # 1 Dec + 5 working days

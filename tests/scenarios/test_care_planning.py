@@ -17,11 +17,12 @@ import time_machine
 from flask import Flask
 
 from app.extensions import db
-from app.models import Case, HumanTask, InstanceStatus, Meeting, ProcessInstance, User
+from app.models import HumanTask, Meeting, User
 from app.tasks import services as tasks
 from app.timescales.working_days import end_of_working_day
 from app.workflow import instances
 from tests import factories
+from tests.scenarios.walk import InstanceWalk, at
 from tests.unit.referral_support import d, errors_for, submit
 
 START = date(2026, 12, 1)  # Tuesday
@@ -104,14 +105,10 @@ PAGES: dict[str, dict[str, Any]] = {
 }
 
 
-def at(day: date, hour: int = 10) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=UTC)
-
-
-class CarePlanning:
+class CarePlanning(InstanceWalk):
     def __init__(self, app: Flask, people: dict[str, User], clock: Any, reason: str) -> None:
-        self.app, self.people, self.clock = app, people, clock
-        self.case: Case = factories.bare_case(people["social_worker"], first_name="Isla")
+        super().__init__(app, people, clock)
+        self.case = factories.bare_case(people["social_worker"], first_name="Isla")
         start = {
             "case_reference": self.case.reference,
             "child_name": "Isla Smith",
@@ -121,16 +118,8 @@ class CarePlanning:
         self.instance = instances.start_process(self.case, "care_planning", start, people["manager"])
         db.session.commit()
 
-    def on(self, day: date) -> None:
-        self.clock.move_to(at(day))
-
-    def open(self) -> set[str]:
-        return {t.name for t in factories.open_tasks(self.case) if t.instance_id == self.instance.id}
-
     def task(self, name: str) -> HumanTask:
-        [task] = [
-            t for t in factories.open_tasks(self.case) if t.name == name and t.instance_id == self.instance.id
-        ]
+        [task] = [t for t in self.open_tasks() if t.name == name]
         assert (task.lane, task.team.name) == (LANES[name], LANES[name])
         assert task.form_key.startswith("cpl.") and task.documentation
         assert (task.required_role == "manager") == (name in MANAGER_TASKS)
@@ -146,21 +135,6 @@ class CarePlanning:
         who = "manager" if name in MANAGER_TASKS else WHO[LANES[name]]
         tasks.complete_task(task, data, self.people[who])
         db.session.commit()
-
-    def ended_at(self) -> str:
-        db.session.expire_all()
-        instance = db.session.get(ProcessInstance, self.instance.id)
-        assert instance.status == InstanceStatus.COMPLETED
-        assert self.open() == set()
-        return instance.end_event
-
-    def handed_to(self) -> list[ProcessInstance]:
-        db.session.expire_all()
-        return list(
-            db.session.scalars(
-                db.select(ProcessInstance).where(ProcessInstance.started_by_id == self.instance.id)
-            )
-        )
 
     def decide(self, route: str, on: date = START, **changes: Any) -> None:
         self.do(LPM, on, lpm_date=d(on), lpm_recommendation=route)

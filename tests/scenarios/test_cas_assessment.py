@@ -17,14 +17,14 @@ import time_machine
 from flask import Flask
 from lxml import etree
 
-from app import scheduling
 from app.admin import services as admin
 from app.extensions import db
-from app.models import Case, HumanTask, InstanceStatus, ProcessInstance, TaskState, User
+from app.models import HumanTask, TaskState, User
 from app.tasks import services as tasks
 from app.timescales.working_days import end_of_working_day
 from app.workflow import instances
 from tests import factories
+from tests.scenarios.walk import InstanceWalk, at
 from tests.unit.referral_support import NS, ROOT, d, submit
 
 BPMN_FILE = ROOT / "processes" / "cas_assessment.bpmn"
@@ -77,16 +77,12 @@ PAGES: dict[str, dict[str, Any]] = {
 }
 
 
-def at(day: date, hour: int = 10) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=UTC)
-
-
-class Assessment:
+class Assessment(InstanceWalk):
     """One case on the child and family assessment, run through the services."""
 
     def __init__(self, app: Flask, people: dict[str, User], clock: Any) -> None:
-        self.app, self.people, self.clock = app, people, clock
-        self.case: Case = factories.bare_case(people["social_worker"], first_name="Amelia")
+        super().__init__(app, people, clock)
+        self.case = factories.bare_case(people["social_worker"], first_name="Amelia")
         start = {
             "case_reference": self.case.reference,
             "child_name": "Amelia Smith",
@@ -94,28 +90,6 @@ class Assessment:
         }
         self.instance = instances.start_process(self.case, "cas_assessment", start, people["social_worker"])
         db.session.commit()
-
-    def on(self, moment: date | datetime) -> None:
-        self.clock.move_to(at(moment) if not isinstance(moment, datetime) else moment)
-
-    def open(self) -> set[str]:
-        return {t.name for t in factories.open_tasks(self.case) if t.instance_id == self.instance.id}
-
-    def handed_to(self) -> list[ProcessInstance]:
-        """The processes the assessment handed the case on to."""
-        db.session.expire_all()
-        return list(
-            db.session.scalars(
-                db.select(ProcessInstance).where(ProcessInstance.started_by_id == self.instance.id)
-            )
-        )
-
-    def next_tasks(self) -> dict[str, tuple[str, datetime | None]]:
-        """Open tasks of the processes the case was handed to: name to (team, due)."""
-        ids = {i.id for i in self.handed_to()}
-        return {
-            t.name: (t.team.name, t.due_at) for t in factories.open_tasks(self.case) if t.instance_id in ids
-        }
 
     def task(self, name: str) -> HumanTask:
         [task] = [t for t in factories.open_tasks(self.case) if t.name == name]
@@ -130,22 +104,6 @@ class Assessment:
         tasks.complete_task(task, data, self.people[who])
         db.session.commit()
         return task
-
-    def sweep(self, moment: datetime) -> int:
-        self.on(moment)
-        fired = scheduling.sweep(self.app)
-        db.session.expire_all()
-        return fired
-
-    def state(self) -> ProcessInstance:
-        db.session.expire_all()
-        return db.session.get(ProcessInstance, self.instance.id)
-
-    def ended_at(self) -> str:
-        instance = self.state()
-        assert instance.status == InstanceStatus.COMPLETED
-        assert self.open() == set()
-        return instance.end_event
 
     def to_assessment(self) -> None:
         assert self.task(DECIDE).due_at == end_of_working_day(date(2026, 12, 2))  # referral + 1

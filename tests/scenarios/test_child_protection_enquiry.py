@@ -11,20 +11,20 @@ substitute) and Friday 1 January 2027:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
 from flask import Flask
 
-from app import scheduling
 from app.extensions import db
-from app.models import Case, HumanTask, InstanceStatus, Meeting, ProcessInstance, User
+from app.models import HumanTask, Meeting, User
 from app.tasks import services as tasks
 from app.timescales.working_days import end_of_working_day
 from app.workflow import instances
 from tests import factories
+from tests.scenarios.walk import InstanceWalk, at
 from tests.unit.referral_support import d, errors_for, submit
 
 DECIDED = date(2026, 12, 17)  # Thursday: CAS decides a strategy discussion is needed
@@ -109,16 +109,12 @@ PAGES: dict[str, dict[str, Any]] = {
 }
 
 
-def at(day: date, hour: int = 10) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=UTC)
-
-
-class Enquiry:
+class Enquiry(InstanceWalk):
     """One case from the decision to hold a strategy discussion, run through the services."""
 
     def __init__(self, app: Flask, people: dict[str, User], clock: Any) -> None:
-        self.app, self.people, self.clock = app, people, clock
-        self.case: Case = factories.bare_case(people["social_worker"], first_name="Leah")
+        super().__init__(app, people, clock)
+        self.case = factories.bare_case(people["social_worker"], first_name="Leah")
         start = {
             "case_reference": self.case.reference,
             "child_name": "Leah Smith",
@@ -130,16 +126,8 @@ class Enquiry:
         )
         db.session.commit()
 
-    def on(self, moment: date | datetime) -> None:
-        self.clock.move_to(at(moment) if not isinstance(moment, datetime) else moment)
-
-    def open(self) -> set[str]:
-        return {t.name for t in factories.open_tasks(self.case) if t.instance_id == self.instance.id}
-
     def task(self, name: str) -> HumanTask:
-        [task] = [
-            t for t in factories.open_tasks(self.case) if t.name == name and t.instance_id == self.instance.id
-        ]
+        [task] = [t for t in self.open_tasks() if t.name == name]
         assert (task.lane, task.team.name) == (LANES[name], LANES[name])
         assert task.form_key.startswith("cpe.") and task.documentation
         assert (task.required_role == "manager") == (name in MANAGER_TASKS)
@@ -156,36 +144,6 @@ class Enquiry:
         tasks.complete_task(task, data, self.people[who])
         db.session.commit()
         return task
-
-    def sweep(self, moment: datetime) -> int:
-        self.on(moment)
-        fired = scheduling.sweep(self.app)
-        db.session.expire_all()
-        return fired
-
-    def state(self) -> ProcessInstance:
-        db.session.expire_all()
-        return db.session.get(ProcessInstance, self.instance.id)
-
-    def ended_at(self) -> str:
-        instance = self.state()
-        assert instance.status == InstanceStatus.COMPLETED
-        assert self.open() == set()
-        return instance.end_event
-
-    def handed_to(self) -> list[ProcessInstance]:
-        db.session.expire_all()
-        return list(
-            db.session.scalars(
-                db.select(ProcessInstance).where(ProcessInstance.started_by_id == self.instance.id)
-            )
-        )
-
-    def next_tasks(self) -> dict[str, tuple[str, datetime | None]]:
-        ids = {i.id for i in self.handed_to()}
-        return {
-            t.name: (t.team.name, t.due_at) for t in factories.open_tasks(self.case) if t.instance_id in ids
-        }
 
     def to_decision(self) -> None:
         assert self.due(STRATEGY) == end_of_working_day(HELD)  # 1 working day after the decision (setting)

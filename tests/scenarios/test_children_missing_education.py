@@ -19,7 +19,7 @@ All times are 17:00 London, which is 17:00 UTC in winter.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -28,7 +28,6 @@ from flask import Flask
 from sqlalchemy import select
 
 import forms
-from app import scheduling
 from app.cases.services import refer_child
 from app.cme import services as cme
 from app.extensions import db
@@ -38,6 +37,7 @@ from app.timescales.term_dates import load_default_terms_if_empty
 from app.timescales.working_days import end_of_working_day
 from tests import factories
 from tests.conftest import login
+from tests.scenarios.walk import InstanceWalk, at
 from tests.unit.referral_support import d, errors_for, submit
 
 PROCESS = "children_missing_education"
@@ -110,10 +110,6 @@ PAGES: dict[str, dict[str, Any]] = {
 }
 
 
-def at(day: date, hour: int = 10) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=UTC)
-
-
 def five_pm(day: date) -> datetime:
     return end_of_working_day(day)
 
@@ -124,11 +120,11 @@ def instances_of(case: Case) -> dict[str, ProcessInstance]:
     return {i.process_version.process_id: i for i in rows}
 
 
-class Missing:
+class Missing(InstanceWalk):
     """One child's case on the CME pathway, opened through the referral page's service."""
 
     def __init__(self, app: Flask, people: dict[str, User], clock: Any) -> None:
-        self.app, self.people, self.clock = app, people, clock
+        super().__init__(app, people, clock)
         self.on(NOTIFIED, 9)
         referral = factories.referral(
             first_name="Kacper",
@@ -143,11 +139,10 @@ class Missing:
         )
         self.case = refer_child(referral, people["school"], process_id=PROCESS)
         db.session.commit()
-
-    def on(self, day: date, hour: int = 10) -> None:
-        self.clock.move_to(at(day, hour))
+        self.instance = instances_of(self.case)[PROCESS]
 
     def open(self) -> set[str]:
+        """The names of all the case's open tasks, those of a process it was handed to among them."""
         return {t.name for t in factories.open_tasks(self.case)}
 
     def task(self, name: str, lane: str = ACE) -> HumanTask:
@@ -164,23 +159,15 @@ class Missing:
         db.session.commit()
         return task
 
-    def instance(self) -> ProcessInstance:
-        return instances_of(self.case)[PROCESS]
-
     def record(self) -> CmeRecord:
         db.session.expire_all()
         record = cme.record_for_case(self.case.id)
         assert record is not None
         return record
 
-    def sweep(self, moment: datetime) -> int:
-        self.clock.move_to(moment)
-        fired = scheduling.sweep(self.app)
-        db.session.expire_all()
-        return fired
-
     def ended_at(self) -> str:
-        instance = self.instance()
+        """The end event of the CME instance, which must have completed (its tasks are not checked)."""
+        instance = self.state()
         assert instance.status == InstanceStatus.COMPLETED
         return instance.end_event
 
@@ -237,7 +224,7 @@ def test_the_notification_puts_the_child_on_the_register_and_both_enquiries_and_
     deletion = walk.task(DELETION)
     assert deletion.due_at == five_pm(DAY_21) and deletion.required_role == "manager"
     # The chase of the school's enquiries waits for the same moment.
-    assert walk.instance().next_timer_at == five_pm(DAY_21)
+    assert walk.state().next_timer_at == five_pm(DAY_21)
 
 
 def test_high_risk_enquiries_are_due_the_next_working_day(walk: Missing) -> None:
@@ -451,8 +438,8 @@ def test_not_found_stays_on_the_register_and_comes_back_at_each_review(walk: Mis
     review = date(2026, 12, 30)  # 2 Dec + 4 weeks
     record = walk.record()
     assert (record.status, record.next_review_on) == (CmeStatus.MISSING, review)
-    assert walk.open() == set() and walk.instance().status == InstanceStatus.RUNNING
-    assert walk.instance().next_timer_at == five_pm(review)
+    assert walk.open() == set() and walk.state().status == InstanceStatus.RUNNING
+    assert walk.state().next_timer_at == five_pm(review)
     assert walk.sweep(five_pm(review) - timedelta(seconds=1)) == 0
     assert walk.sweep(five_pm(review) + timedelta(seconds=1)) == 1
     assert walk.task(WHEREABOUTS).due_at == five_pm(date(2027, 1, 7))  # 30 Dec + 5 working days (1 Jan)

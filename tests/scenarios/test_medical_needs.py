@@ -9,7 +9,7 @@ local settings' defaults. Each page is validated by the task's own form before i
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -21,12 +21,13 @@ from sqlalchemy import select
 from app import scheduling
 from app.cases.services import refer_child
 from app.extensions import db
-from app.models import Case, HumanTask, InstanceStatus, Meeting, ProcessInstance, TaskState, User
+from app.models import Case, HumanTask, Meeting, ProcessInstance, TaskState, User
 from app.tasks import services as tasks
 from app.timescales.term_dates import load_default_terms_if_empty
 from app.timescales.working_days import end_of_working_day
 from app.workflow import instances
 from tests import factories
+from tests.scenarios.walk import InstanceWalk, at
 from tests.unit.referral_support import NS, ROOT, d, errors_for, submit
 
 BPMN_FILE = ROOT / "processes" / "medical_needs.bpmn"
@@ -109,17 +110,15 @@ PAGES: dict[str, dict[str, Any]] = {
 }
 
 
-def at(day: date, hour: int = 10) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=UTC)
-
-
-class Pathway:
+class Pathway(InstanceWalk):
     """One child's case on the medical needs pathway, run through the services."""
 
     def __init__(self, app: Flask, people: dict[str, User], clock: Any, case: Case, instance: Any) -> None:
-        self.app, self.people, self.clock, self.case, self.instance = app, people, clock, case, instance
+        super().__init__(app, people, clock)
+        self.case, self.instance = case, instance
 
     def open(self) -> set[str]:
+        """The names of all the case's open tasks, those of a process it was handed to among them."""
         return {t.name for t in factories.open_tasks(self.case)}
 
     def task(self, name: str, lane: str = MEDICAL) -> HumanTask:
@@ -129,27 +128,11 @@ class Pathway:
         return task
 
     def do(self, name: str, on: date, who: str = "medical", lane: str = MEDICAL, **changes: Any) -> None:
-        self.clock.move_to(at(on))
+        self.on(on)
         task = self.task(name, lane)
         data = submit(self.app, task.form_key, {**PAGES[task.form_key], **changes})
         tasks.complete_task(task, data, self.people[who])
         db.session.commit()
-
-    def sweep(self, moment: datetime) -> int:
-        self.clock.move_to(moment)
-        fired = scheduling.sweep(self.app)
-        db.session.expire_all()
-        return fired
-
-    def state(self) -> ProcessInstance:
-        db.session.expire_all()
-        return db.session.get(ProcessInstance, self.instance.id)
-
-    def ended_at(self) -> str:
-        instance = self.state()
-        assert instance.status == InstanceStatus.COMPLETED
-        assert not [t for t in factories.open_tasks(self.case) if t.instance_id == instance.id]
-        return instance.end_event
 
     def data(self) -> dict[str, Any]:
         return instances._load(self.state()).data

@@ -23,14 +23,14 @@ import pytest
 import time_machine
 from flask import Flask
 
-from app import scheduling
 from app.extensions import db
-from app.models import Case, HumanTask, InstanceStatus, ProcessInstance, User
+from app.models import HumanTask, User
 from app.tasks import services as tasks
 from app.timescales.working_days import end_of_working_day
 from app.workflow import instances
 from forms.school_attendance_order import period_end
 from tests import factories
+from tests.scenarios.walk import InstanceWalk, at
 from tests.unit.referral_support import d, errors_for, submit
 
 PROCESS = "school_attendance_order"
@@ -135,18 +135,14 @@ PAGES: dict[str, dict[str, Any]] = {
 }
 
 
-def at(day: date, hour: int = 10) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=UTC)
-
-
 def five_pm(day: date) -> datetime:
     return end_of_working_day(day)
 
 
-class Order:
+class Order(InstanceWalk):
     def __init__(self, app: Flask, people: dict[str, User], clock: Any) -> None:
-        self.app, self.people, self.clock = app, people, clock
-        self.case: Case = factories.bare_case(people["ace"], first_name="Ella", last_name="Grant")
+        super().__init__(app, people, clock)
+        self.case = factories.bare_case(people["ace"], first_name="Ella", last_name="Grant")
         data = {
             "case_reference": self.case.reference,
             "child_name": "Ella Grant",
@@ -159,12 +155,6 @@ class Order:
         }
         self.instance = instances.start_process(self.case, PROCESS, data, people["ace"])
         db.session.commit()
-
-    def on(self, day: date) -> None:
-        self.clock.move_to(at(day))
-
-    def open(self) -> set[str]:
-        return {t.name for t in factories.open_tasks(self.case)}
 
     def task(self, name: str, lane: str = ACE) -> HumanTask:
         [task] = [t for t in factories.open_tasks(self.case) if t.name == name]
@@ -179,21 +169,6 @@ class Order:
         tasks.complete_task(task, data, self.people[who])
         db.session.commit()
         return data
-
-    def state(self) -> ProcessInstance:
-        db.session.expire_all()
-        return db.session.get(ProcessInstance, self.instance.id)
-
-    def ended_at(self) -> str:
-        instance = self.state()
-        assert instance.status == InstanceStatus.COMPLETED and self.open() == set()
-        return instance.end_event
-
-    def sweep(self, moment: datetime) -> int:
-        self.clock.move_to(moment)
-        fired = scheduling.sweep(self.app)
-        db.session.expire_all()
-        return fired
 
     # -- stages --------------------------------------------------------------------------------
     def informal(self, outcome: str = "not_resolved", **changes: Any) -> None:
