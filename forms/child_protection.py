@@ -7,15 +7,21 @@ workflow data; the history is in the case's meeting records.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+import wtforms
+from wtforms import ValidationError
+
+from app.timescales.settings import local_setting
 from forms.base import TaskForm
 from forms.fields import GovDateField, radio, registered, required_if, textarea
 
 HINTS = {
     "core_group_attendees": "Name and role, for example Sam Jones, mother; Jo Smith, Head of Year 8.",
     "core_group_decisions": "The detailed plan: who does what, by when, and how the child will be seen.",
-    "next_core_group_date": "Usually every 4 to 6 weeks. For example, 27 3 2026",
+    "next_core_group_date": "No more than the local interval after this meeting (usually 4 to 6 weeks). "
+    "For example, 27 3 2026",
     "conference_attendees": "Name and role, including the chair. Say who sent a report but did not come.",
     "conference_child_views": "In the child's own words where you can, or how they were represented.",
     "conference_decisions": "Whether the child is still at risk of harm, and changes to the plan.",
@@ -46,6 +52,16 @@ class CoreGroupForm(TaskForm):
     next_core_group_date = GovDateField(
         "Date of the next core group meeting", "Enter the date of the next core group meeting"
     )
+
+    def validate_next_core_group_date(self, field: wtforms.Field) -> None:
+        held = self.core_group_held_on.data
+        if field.data is None or held is None:
+            return
+        weeks = local_setting("core_group_interval_weeks")
+        if field.data <= held:
+            raise ValidationError("The next core group must be after this one")
+        if field.data > held + timedelta(weeks=weeks):
+            raise ValidationError(f"The next core group must be within {weeks} weeks of this one")
 
 
 @form("cp.review_conference")

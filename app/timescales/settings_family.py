@@ -54,6 +54,16 @@ FAMILY_SETTINGS: tuple[SettingDefinition, ...] = (
         "months",
     ),
     SettingDefinition(
+        "core_group_interval_weeks",
+        "Core group meetings",
+        "The longest gap between core group meetings under a child protection plan (local practice: "
+        "every 4 to 6 weeks)",
+        6,
+        2,
+        8,
+        "weeks",
+    ),
+    SettingDefinition(
         "strategy_discussion_working_days",
         "Strategy discussion",
         "Working days from the decision to hold a strategy discussion to holding it; 0 means the same day "

@@ -282,3 +282,57 @@ def test_a_child_in_need_plan_stepping_up_asks_for_a_strategy_discussion(ctx, pe
     # within 1 working day (strategy_discussion_working_days) of Monday 4 January: Tuesday 5 January
     assert (discussion.name, discussion.team.name) == ("Hold the strategy discussion", "CAS")
     assert discussion.due_at == end_of_working_day(date(2027, 1, 5))
+
+
+def core_group_answers(held: date, next_date: date) -> dict[str, Any]:
+    return {
+        "core_group_held_on": held,
+        "core_group_attendees": "Sam Smith, mother; Jo Patel, school; Alex Reid, social worker",
+        "core_group_decisions": "Visits twice a week; school reports any absence the same day.",
+        "next_core_group_date": next_date,
+    }
+
+
+def test_core_groups_meet_on_the_dates_they_agree_until_the_plan_ends(ctx, people) -> None:
+    worker, icpc = people["social_worker"], date(2027, 1, 4)
+    with time_machine.travel(T0, tick=False) as clock:
+        case = factories.bare_case(people["practitioner"])
+        instance = start_cp(case, icpc)
+        held, agreed = date(2027, 1, 11), [date(2027, 2, 8), date(2027, 3, 15), date(2027, 4, 19)]
+        [core] = open_by_form(case, "cp.core_group")
+        for next_date in agreed:
+            clock.move_to(datetime.combine(held, datetime.min.time(), UTC) + timedelta(hours=10))
+            submit(ctx, core, worker, **core_group_answers(held, next_date))
+            [core] = open_by_form(case, "cp.core_group")
+            assert (core.name, core.team.name) == ("Hold the next core group meeting", "CAS")
+            assert core.due_at == end_of_working_day(next_date)  # the date the core group agreed
+            held = next_date
+        kinds = db.session.scalars(select(Meeting.kind).where(Meeting.case_id == case.id)).all()
+        assert kinds == ["core_group"] * 3
+
+        [plan] = open_by_form(case, "cp.end_plan")
+        submit(
+            ctx,
+            plan,
+            worker,
+            cp_end_reason="no_plan",
+            cp_end_date=held,
+            cp_end_summary="The review conference found the child no longer at risk of significant harm.",
+        )
+    db.session.expire_all()
+    assert db.session.get(ProcessInstance, instance.id).status == InstanceStatus.COMPLETED
+    assert db.session.get(HumanTask, core.id).state == TaskState.CANCELLED  # no more core groups
+
+
+def test_the_next_core_group_must_be_within_the_local_interval(ctx) -> None:
+    answers = core_group_answers(date(2027, 1, 11), date(2027, 3, 1))  # 7 weeks: the default is 6
+    posted = MultiDict(
+        {k: f"{v.day} {v.month} {v.year}" if isinstance(v, date) else v for k, v in answers.items()}
+    )
+    with (
+        time_machine.travel(datetime(2027, 1, 12, 10, 0, tzinfo=UTC)),
+        ctx.test_request_context(method="POST"),
+    ):
+        form = forms.get_form_class("cp.core_group")(formdata=posted, meta={"csrf": False})
+        assert not form.validate()
+    assert form.errors == {"next_core_group_date": ["The next core group must be within 6 weeks of this one"]}
