@@ -14,6 +14,7 @@ _INSERT = insert(AuditEvent.__table__)
 
 ACTION_LABELS = {
     "case.referred": "Referred",
+    "case.pathway_started": "Started another pathway on the case",
     "case.viewed": "Viewed the case",
     "process.started": "Process started",
     "process.completed": "Process finished",

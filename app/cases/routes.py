@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 import forms
@@ -10,6 +10,7 @@ from app.access import me, signed_in
 from app.cases import services
 from app.cases.forms import ReferralForm
 from app.engine import EngineError
+from app.extensions import db
 from app.workflow.library import ProcessNotPublished
 
 bp = Blueprint("cases", __name__, template_folder="templates")
@@ -49,4 +50,32 @@ def show(reference: str) -> str:
         abort(404)
     services.record_case_viewed(case, me())
     view = services.case_view(case)
-    return render_template("cases/show.html", view=view, case=case, forms=forms.FORMS)
+    pathways = [(p.key, p.label) for p in services.open_pathways()]
+    return render_template("cases/show.html", view=view, case=case, forms=forms.FORMS, pathways=pathways)
+
+
+@bp.post("/cases/<reference>/pathways")
+@signed_in
+def start_pathway(reference: str) -> Response:
+    """Start another pathway on this case, from the case page."""
+    try:
+        case = services.get_visible_case(reference, me())
+    except services.CaseNotVisible:
+        abort(404)
+    offered = {p.key: p for p in services.open_pathways()}
+    chosen = offered.get(request.form.get("pathway", ""))
+    if chosen is None:
+        flash("Select the pathway to start", "error")
+        return redirect(url_for("cases.show", reference=reference) + "#start-pathway")
+    try:
+        services.start_pathway(case, chosen, me())
+    except services.PathwayAlreadyRunning:
+        db.session.rollback()
+        flash(f"This case is already on that pathway: {chosen.label}", "error")
+        return redirect(url_for("cases.show", reference=reference) + "#start-pathway")
+    except EngineError as exc:
+        db.session.rollback()
+        flash(f"The pathway could not be started: {exc.message}. Nothing was saved.", "error")
+        return redirect(url_for("cases.show", reference=reference) + "#start-pathway")
+    flash(f"Started: {chosen.label}. The first task is in {chosen.team}'s queue.")
+    return redirect(url_for("cases.show", reference=reference))

@@ -118,6 +118,26 @@ def pathway(key: str) -> Pathway:
     return next(p for p in PATHWAYS if p.key == key)
 
 
+class PathwayAlreadyRunning(Exception):
+    """The case already has this pathway's process running."""
+
+
+def start_pathway(case: Case, chosen: Pathway, actor: User) -> ProcessInstance:
+    """Start another pathway on an existing case (the child's history stays on the one case).
+
+    Refuses a pathway whose process is already running on the case: a second copy would
+    double every task.
+    """
+    running = {
+        i.process_version.process_id for i in case.instances if i.status.value in ("running", "incident")
+    }
+    if chosen.process_id in running:
+        raise PathwayAlreadyRunning(chosen.label)
+    instance = instances.start_process(case, chosen.process_id, instances.case_facts(case), actor)
+    audit.record("case.pathway_started", actor, case=case, instance=instance, detail=chosen.label)
+    return instance
+
+
 def open_pathways() -> list[Pathway]:
     """The pathways whose process is published, in the order the referral page offers them."""
     published = set(db.session.scalars(select(ProcessVersion.process_id).where(ProcessVersion.is_current)))

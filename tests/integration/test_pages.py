@@ -251,3 +251,36 @@ def test_the_register_and_penalty_notice_history_are_reachable_from_the_pages(cl
     assert client.get(f"/cases/{case.reference}/penalty-notices").status_code == 200
     login(client, "family.worker@example.org")
     assert 'href="/cme"' not in text(client.get("/worklist"))  # not to Early Help workers
+
+
+def test_another_pathway_can_be_started_on_a_case_and_not_twice(client, people) -> None:
+    case = factories.refer(people["school"], first_name="Kai")
+    login(client, "manager@example.org")
+    page = text(client.get(f"/cases/{case.reference}"))
+    assert "Start another pathway for Kai" in page
+    response = client.post(f"/cases/{case.reference}/pathways", data={"pathway": "medical_needs"})
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert "Started: A pupil who will miss 15 or more school days" in page
+    assert "Record the school&#39;s sickness return" in page
+    [medical] = [i for i in instances_on(case) if i.process_version.process_id == "medical_needs"]
+    assert medical.case_id == case.id and medical.started_by_id is None
+    again = client.post(
+        f"/cases/{case.reference}/pathways", data={"pathway": "medical_needs"}, follow_redirects=True
+    )
+    assert "This case is already on that pathway" in text(again)
+    assert len([i for i in instances_on(case) if i.process_version.process_id == "medical_needs"]) == 1
+    nothing = client.post(f"/cases/{case.reference}/pathways", data={"pathway": ""}, follow_redirects=True)
+    assert "Select the pathway to start" in text(nothing)
+    login(client, "family.worker@example.org")  # cannot see the case: no tasks for their team yet
+    assert client.post(f"/cases/{case.reference}/pathways", data={"pathway": "social_care"}).status_code in (
+        302,
+        404,
+    )
+
+
+def instances_on(case: Case) -> list:
+    from app.models import ProcessInstance
+
+    db.session.expire_all()
+    return list(db.session.scalars(db.select(ProcessInstance).where(ProcessInstance.case_id == case.id)))
