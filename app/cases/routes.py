@@ -10,7 +10,6 @@ from app.access import me, signed_in
 from app.cases import services
 from app.cases.forms import ReferralForm
 from app.engine import EngineError
-from app.extensions import db
 from app.workflow.library import ProcessNotPublished
 
 bp = Blueprint("cases", __name__, template_folder="templates")
@@ -70,11 +69,9 @@ def start_pathway(reference: str) -> Response:
     try:
         services.start_pathway(case, chosen, me())
     except services.PathwayAlreadyRunning:
-        db.session.rollback()
         flash(f"This case is already on that pathway: {chosen.label}", "error")
         return redirect(url_for("cases.show", reference=reference) + "#start-pathway")
     except EngineError as exc:
-        db.session.rollback()
         flash(f"The pathway could not be started: {exc.message}. Nothing was saved.", "error")
         return redirect(url_for("cases.show", reference=reference) + "#start-pathway")
     flash(f"Started: {chosen.label}. The first task is in {chosen.team}'s queue.")

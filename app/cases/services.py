@@ -1,4 +1,4 @@
-"""Referring a child (which opens a case and starts Referral to Early Help) and reading cases."""
+"""Referring a child (which opens a case on the pathway chosen), starting more pathways, and reading cases."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app import audit
 from app.access import can_see_case, case_visibility
+from app.engine import EngineError
 from app.extensions import db
 from app.meetings.services import meetings_for_case
 from app.models import (
@@ -133,7 +134,11 @@ def start_pathway(case: Case, chosen: Pathway, actor: User) -> ProcessInstance:
     }
     if chosen.process_id in running:
         raise PathwayAlreadyRunning(chosen.label)
-    instance = instances.start_process(case, chosen.process_id, instances.case_facts(case), actor)
+    try:
+        instance = instances.start_process(case, chosen.process_id, instances.case_facts(case), actor)
+    except EngineError:
+        db.session.rollback()  # the caller redirects, and a redirect would commit a half-start
+        raise
     audit.record("case.pathway_started", actor, case=case, instance=instance, detail=chosen.label)
     return instance
 
