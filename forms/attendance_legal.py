@@ -20,7 +20,7 @@ from wtforms import ValidationError
 from wtforms.validators import Optional
 
 from app.extensions import db
-from app.models import HumanTask, TaskState
+from app.models import HumanTask
 from app.timescales.settings import local_setting
 from forms.base import TaskForm
 from forms.fields import YES_NO, GovDateField, checkboxes, radio, registered, required_if, text, textarea
@@ -77,17 +77,6 @@ def task_in_request() -> HumanTask | None:
         return None
     task_id = (request.view_args or {}).get("task_id")
     return db.session.get(HumanTask, task_id) if task_id else None
-
-
-def earlier_answer(task: HumanTask, form_key: str, name: str) -> Any:
-    """An answer given on an earlier, completed task of the same process instance."""
-    done = (
-        db.session.query(HumanTask)
-        .filter_by(instance_id=task.instance_id, form_key=form_key, state=TaskState.COMPLETED)
-        .order_by(HumanTask.completed_at.desc())
-        .first()
-    )
-    return (done.data or {}).get(name) if done is not None else None
 
 
 def optional_count(label: str) -> wtforms.IntegerField:

@@ -15,9 +15,10 @@ import wtforms
 from wtforms import ValidationError
 
 from app.legal import ledger, rules
+from app.meetings.services import earlier_answer
 from app.timescales.school_calendar import NoTermDates
 from app.timescales.working_days import as_date
-from forms.attendance_legal import earlier_answer, optional_count, task_in_request
+from forms.attendance_legal import optional_count, task_in_request
 from forms.base import TaskForm
 from forms.fields import (
     YES_NO,

@@ -226,8 +226,10 @@ class ConferenceForm(TaskForm):
     meeting_kind = "icpc"
     meeting_fields = {
         "held_on": "icpc_date",
+        "invited": "cpe.convene_icpc:icpc_invited",  # recorded when the chair convened it
         "attendees": "icpc_attendees",
-        "decisions": ("icpc_child_views", "icpc_decisions", "icpc_outline_plan"),
+        "decisions": ("icpc_child_views", "icpc_decisions"),
+        "actions": "icpc_outline_plan",
         "outcome": "icpc_outcome",
     }
 

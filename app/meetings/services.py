@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import HumanTask, Meeting, User
+from app.models import HumanTask, Meeting, TaskState, User
 from forms import FORMS
 
 MEETING_COLUMNS = ("held_on", "invited", "attendees", "decisions", "actions", "outcome", "next_due")
@@ -28,18 +28,51 @@ def _as_date(value: Any) -> date | None:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _value(form_cls: Any, names: str | tuple[str, ...], data: Mapping[str, Any]) -> Any:
-    """One field's answer (a choice as its words), or several text answers under their labels."""
+def earlier_answer(task: HumanTask, form_key: str, name: str) -> Any:
+    """An answer given on the latest completed task of the same process instance with that form."""
+    done = db.session.scalar(
+        select(HumanTask)
+        .where(
+            HumanTask.instance_id == task.instance_id,
+            HumanTask.form_key == form_key,
+            HumanTask.state == TaskState.COMPLETED,
+        )
+        .order_by(HumanTask.completed_at.desc())
+        .limit(1)
+    )
+    return (done.data or {}).get(name) if done is not None else None
+
+
+def _words(form_cls: Any, name: str, value: Any) -> Any:
+    """A choice (or several) as the words the user chose."""
+    choices = form_cls.choice_labels().get(name, {}) if form_cls is not None else {}
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(str(v), v)) for v in value)
+    return choices.get(str(value), value) if choices and value is not None else value
+
+
+def _value(
+    form_cls: Any, names: str | tuple[str, ...], data: Mapping[str, Any], task: HumanTask | None
+) -> Any:
+    """One field's answer (a choice as its words), or several text answers under their labels.
+
+    "form_key:field" names an answer on an earlier task of the same instance, for example the
+    invitations recorded when a conference was convened.
+    """
+    if isinstance(names, str) and ":" in names:
+        form_key, name = names.split(":", 1)
+        value = earlier_answer(task, form_key, name) if task is not None else None
+        return _words(FORMS.get(form_key), name, value)
     if isinstance(names, str):
-        value = data.get(names)
-        choices = form_cls.choice_labels().get(names, {})
-        return choices.get(str(value), value) if choices and value is not None else value
+        return _words(form_cls, names, data.get(names))
     labels = form_cls.field_labels()
     parts = [f"{labels.get(n, n)}\n{data[n]}" for n in names if data.get(n)]
     return "\n\n".join(parts)
 
 
-def meeting_values(form_cls: Any, data: Mapping[str, Any]) -> dict[str, Any] | None:
+def meeting_values(
+    form_cls: Any, data: Mapping[str, Any], task: HumanTask | None = None
+) -> dict[str, Any] | None:
     """What a completed task says about the meeting it recorded; None if it records none."""
     if not getattr(form_cls, "meeting_kind", ""):
         return None
@@ -48,7 +81,7 @@ def meeting_values(form_cls: Any, data: Mapping[str, Any]) -> dict[str, Any] | N
         values = dict(record(dict(data)))
     else:
         fields = getattr(form_cls, "meeting_fields", {})
-        values = {column: _value(form_cls, names, data) for column, names in fields.items()}
+        values = {column: _value(form_cls, names, data, task) for column, names in fields.items()}
     unknown = set(values) - set(MEETING_COLUMNS)
     if unknown:
         raise ValueError(f"{form_cls.__name__} maps unknown meeting columns: {sorted(unknown)}")
@@ -60,7 +93,7 @@ def record_meeting_if_any(
 ) -> Meeting | None:
     """Keep the meeting a just-completed task recorded, if its form records one."""
     form_cls = FORMS.get(task.form_key)
-    values = meeting_values(form_cls, form_data) if form_cls is not None else None
+    values = meeting_values(form_cls, form_data, task) if form_cls is not None else None
     if values is None or _as_date(values.get("held_on")) is None:
         return None
     meeting = Meeting(

@@ -192,6 +192,16 @@ def test_a_plan_at_conference_starts_the_child_protection_plan_with_its_core_gro
     )
     kinds = [m.kind for m in db.session.scalars(db.select(Meeting).where(Meeting.case_id == walk.case.id))]
     assert sorted(kinds) == ["icpc", "strategy_discussion"]
+    icpc = db.session.scalar(
+        db.select(Meeting).where(Meeting.case_id == walk.case.id, Meeting.kind == "icpc")
+    )
+    # who was invited comes from convening; the outline plan is the conference's actions
+    assert icpc.invited == (
+        "The parents or carers, The child, Children's social care, Police, Health, School or nursery"
+    )
+    assert icpc.actions == PAGES["cpe.icpc"]["icpc_outline_plan"]
+    strategy = db.session.scalar(db.select(Meeting).where(Meeting.kind == "strategy_discussion"))
+    assert strategy.actions == PAGES["cpe.strategy_discussion"]["strategy_actions"]
 
 
 @pytest.mark.parametrize(
