@@ -18,11 +18,10 @@ from flask import Flask
 
 from app.extensions import db
 from app.models import HumanTask, Meeting, User
-from app.tasks import services as tasks
 from app.timescales.working_days import end_of_working_day
 from app.workflow import instances
 from tests import factories
-from tests.scenarios.walk import InstanceWalk, at
+from tests.scenarios.walk import TeamWalk, at
 from tests.unit.referral_support import d, errors_for, submit
 
 START = date(2026, 12, 1)  # Tuesday
@@ -105,7 +104,9 @@ PAGES: dict[str, dict[str, Any]] = {
 }
 
 
-class CarePlanning(InstanceWalk):
+class CarePlanning(TeamWalk):
+    form_prefix, pages, lanes, workers, manager_tasks = "cpl.", PAGES, LANES, WHO, MANAGER_TASKS
+
     def __init__(self, app: Flask, people: dict[str, User], clock: Any, reason: str) -> None:
         super().__init__(app, people, clock)
         self.case = factories.bare_case(people["social_worker"], first_name="Isla")
@@ -116,24 +117,6 @@ class CarePlanning(InstanceWalk):
             "outcome_reasons": "Serious injury.",
         }
         self.instance = instances.start_process(self.case, "care_planning", start, people["manager"])
-        db.session.commit()
-
-    def task(self, name: str) -> HumanTask:
-        [task] = [t for t in self.open_tasks() if t.name == name]
-        assert (task.lane, task.team.name) == (LANES[name], LANES[name])
-        assert task.form_key.startswith("cpl.") and task.documentation
-        assert (task.required_role == "manager") == (name in MANAGER_TASKS)
-        return task
-
-    def due(self, name: str) -> datetime | None:
-        return self.task(name).due_at
-
-    def do(self, name: str, on: date, **changes: Any) -> None:
-        self.on(on)
-        task = self.task(name)
-        data = submit(self.app, task.form_key, {**PAGES[task.form_key], **changes})
-        who = "manager" if name in MANAGER_TASKS else WHO[LANES[name]]
-        tasks.complete_task(task, data, self.people[who])
         db.session.commit()
 
     def decide(self, route: str, on: date = START, **changes: Any) -> None:

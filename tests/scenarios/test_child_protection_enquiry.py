@@ -11,7 +11,7 @@ substitute) and Friday 1 January 2027:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -19,12 +19,11 @@ import time_machine
 from flask import Flask
 
 from app.extensions import db
-from app.models import HumanTask, Meeting, User
-from app.tasks import services as tasks
+from app.models import Meeting, User
 from app.timescales.working_days import end_of_working_day
 from app.workflow import instances
 from tests import factories
-from tests.scenarios.walk import InstanceWalk, at
+from tests.scenarios.walk import TeamWalk, at
 from tests.unit.referral_support import d, errors_for, submit
 
 DECIDED = date(2026, 12, 17)  # Thursday: CAS decides a strategy discussion is needed
@@ -109,8 +108,10 @@ PAGES: dict[str, dict[str, Any]] = {
 }
 
 
-class Enquiry(InstanceWalk):
+class Enquiry(TeamWalk):
     """One case from the decision to hold a strategy discussion, run through the services."""
+
+    form_prefix, pages, lanes, workers, manager_tasks = "cpe.", PAGES, LANES, WHO, MANAGER_TASKS
 
     def __init__(self, app: Flask, people: dict[str, User], clock: Any) -> None:
         super().__init__(app, people, clock)
@@ -125,25 +126,6 @@ class Enquiry(InstanceWalk):
             self.case, "child_protection_enquiry", start, people["social_worker"]
         )
         db.session.commit()
-
-    def task(self, name: str) -> HumanTask:
-        [task] = [t for t in self.open_tasks() if t.name == name]
-        assert (task.lane, task.team.name) == (LANES[name], LANES[name])
-        assert task.form_key.startswith("cpe.") and task.documentation
-        assert (task.required_role == "manager") == (name in MANAGER_TASKS)
-        return task
-
-    def due(self, name: str) -> datetime | None:
-        return self.task(name).due_at
-
-    def do(self, name: str, on: date, **changes: Any) -> HumanTask:
-        self.on(on)
-        task = self.task(name)
-        data = submit(self.app, task.form_key, {**PAGES[task.form_key], **changes})
-        who = "manager" if name in MANAGER_TASKS else WHO[LANES[name]]
-        tasks.complete_task(task, data, self.people[who])
-        db.session.commit()
-        return task
 
     def to_decision(self) -> None:
         assert self.due(STRATEGY) == end_of_working_day(HELD)  # 1 working day after the decision (setting)

@@ -1,7 +1,8 @@
 """One case on one process, walked through the product's services on a controlled clock.
 
 The scenario tests each subclass `InstanceWalk` with their own `task()` and `do()`: which lane and
-role a task must sit with, and who does it, differ from process to process.
+role a task must sit with, and who does it, differ from process to process. `TeamWalk` is the
+common case: the lane's team does each task, and managers the ones reserved for them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from flask import Flask
 from app import scheduling
 from app.extensions import db
 from app.models import Case, HumanTask, InstanceStatus, ProcessInstance, User
+from app.tasks import services as tasks
 from tests import factories
+from tests.unit.referral_support import submit
 
 
 def at(day: date, hour: int = 10) -> datetime:
@@ -74,3 +77,35 @@ class InstanceWalk:
         return {
             t.name: (t.team.name, t.due_at) for t in factories.open_tasks(self.case) if t.instance_id in ids
         }
+
+
+class TeamWalk(InstanceWalk):
+    """A walk where each task sits in its lane's team queue and is done by that team's worker,
+    or by a manager where the diagram reserves it for managers. Subclasses say which."""
+
+    form_prefix: str  # every form key of the process starts with it, e.g. "cpe."
+    pages: dict[str, dict[str, Any]]  # good answers by form key
+    lanes: dict[str, str]  # task name to the lane (and team) that holds it
+    workers: dict[str, str]  # lane to the person (a key of the people fixture) who works it
+    manager_tasks: set[str]  # task names the diagram reserves for managers
+
+    def task(self, name: str) -> HumanTask:
+        """The open task, in its lane's queue, with guidance and the role the diagram asks for."""
+        [task] = [t for t in self.open_tasks() if t.name == name]
+        assert (task.lane, task.team.name) == (self.lanes[name], self.lanes[name])
+        assert task.form_key.startswith(self.form_prefix) and task.documentation
+        assert (task.required_role == "manager") == (name in self.manager_tasks)
+        return task
+
+    def due(self, name: str) -> datetime | None:
+        return self.task(name).due_at
+
+    def do(self, name: str, on: date, **changes: Any) -> HumanTask:
+        """Submit the task's form on that day, as the page would, with the good answers changed."""
+        self.on(on)
+        task = self.task(name)
+        data = submit(self.app, task.form_key, {**self.pages[task.form_key], **changes})
+        who = "manager" if name in self.manager_tasks else self.workers[self.lanes[name]]
+        tasks.complete_task(task, data, self.people[who])
+        db.session.commit()
+        return task
