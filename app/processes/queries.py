@@ -31,12 +31,18 @@ def explanation_of(content_hash: str, xml: str) -> str:
     return ""
 
 
-def current_versions() -> list[LibraryEntry]:
-    """The version new cases start on, for every process, by name."""
-    versions = db.session.scalars(
-        select(ProcessVersion).where(ProcessVersion.is_current).order_by(ProcessVersion.name)
+def current_version_rows() -> list[ProcessVersion]:
+    """The version new cases start on, for every process, by name (diagram text not loaded)."""
+    return list(
+        db.session.scalars(
+            select(ProcessVersion).where(ProcessVersion.is_current).order_by(ProcessVersion.name)
+        )
     )
-    return [LibraryEntry(v, explanation_of(v.content_hash, v.bpmn_xml)) for v in versions]
+
+
+def current_versions() -> list[LibraryEntry]:
+    """The current versions with their explanations, for the library page."""
+    return [LibraryEntry(v, explanation_of(v.content_hash, v.bpmn_xml)) for v in current_version_rows()]
 
 
 def find_version(process_id: str, number: int | None = None) -> ProcessVersion | None:
