@@ -12,7 +12,7 @@ fi
 pg_ctlcluster "$version" main start 2>/dev/null || true
 for _ in $(seq 1 30); do runuser -u postgres -- pg_isready -q && break; sleep 1; done
 runuser -u postgres -- psql -qc "create role root superuser login" 2>/dev/null || true
-db=casework_test
+db=${CASEWORK_TEST_DB:-casework_test}  # a name of its own lets parallel runs share the server
 runuser -u postgres -- dropdb --if-exists "$db"
 runuser -u postgres -- createdb -O root "$db"
 export DATABASE_URL="postgresql+psycopg:///$db"

@@ -36,6 +36,23 @@ class Settings:
     instance_dir: Path = ROOT / "instance"
     worklist_page_size: int = 25
     local_timezone: str = "Europe/London"
+    # Sessions: signed-in sessions end after this long without a request, and this long in all.
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    # Sign-in guessing: after this many failures in a row an account must wait before the next
+    # try; after the second number it is locked (an administrator can lift it early).
+    signin_delay_after_failures: int = 5
+    signin_lock_after_failures: int = 10
+    signin_lock_minutes: int = 30
+    # Failures from one address within the window before that address is refused for a while.
+    signin_address_failures: int = 30
+    signin_window_minutes: int = 15
+    password_min_length: int = 12
+    # Diagram expressions (conditions, scripts, due dates, timers) stop at these limits.
+    expression_time_limit_seconds: float = 1.0
+    expression_memory_limit_mb: int = 64
+    # The largest request body accepted (forms, API calls, uploads); larger ones get a 413.
+    max_request_bytes: int = 2 * 1024 * 1024
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -63,8 +80,15 @@ class Settings:
             page_size = int(e.get("WORKLIST_PAGE_SIZE", "25"))
             sweep = int(e.get("SCHEDULER_SWEEP_SECONDS", "30"))
             workers = int(e.get("SCHEDULER_WORKERS", "2"))
+            limits = {
+                name: kind(e[name.upper()])
+                for name, kind in _NUMERIC_LIMITS.items()
+                if e.get(name.upper(), "").strip()
+            }
         except ValueError as exc:
             raise ConfigError(f"A numeric setting is not a number: {exc}") from exc
+        if any(value <= 0 for value in limits.values()):
+            raise ConfigError("Session, sign-in, password, expression and request limits must be above 0")
         return cls(
             env=env,
             secret_key=secret or cls.secret_key,
@@ -75,6 +99,7 @@ class Settings:
             processes_dir=Path(e.get("CASEWORK_PROCESSES_DIR", str(ROOT / "processes"))),
             instance_dir=instance_dir,
             worklist_page_size=page_size,
+            **limits,  # type: ignore[arg-type]
         )
 
     def flask_config(self) -> dict[str, object]:
@@ -92,4 +117,21 @@ class Settings:
             "SESSION_COOKIE_SECURE": self.is_production,
             "REMEMBER_COOKIE_SECURE": self.is_production,
             "TESTING": self.env == "test",
+            "MAX_CONTENT_LENGTH": self.max_request_bytes,
         }
+
+
+# Limits read from environment variables of the same name in capitals (SESSION_IDLE_MINUTES=30).
+_NUMERIC_LIMITS: dict[str, type[int] | type[float]] = {
+    "session_idle_minutes": int,
+    "session_absolute_hours": int,
+    "signin_delay_after_failures": int,
+    "signin_lock_after_failures": int,
+    "signin_lock_minutes": int,
+    "signin_address_failures": int,
+    "signin_window_minutes": int,
+    "password_min_length": int,
+    "expression_time_limit_seconds": float,
+    "expression_memory_limit_mb": int,
+    "max_request_bytes": int,
+}
