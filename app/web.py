@@ -22,6 +22,7 @@ from app.timescales.status import due_status
 
 
 def init_web(app: Flask) -> None:
+    from app.accounts.routes import bp as accounts_bp
     from app.admin.routes import bp as admin_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
@@ -42,6 +43,7 @@ def init_web(app: Flask) -> None:
         __import__("app.legal.routes", fromlist=["bp"]).bp,  # penalty-notice history
         oversight_bp,
         admin_bp,
+        accounts_bp,
         processes_bp,
         health_bp,
         api_bp,
