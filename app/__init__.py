@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
+import click
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
@@ -53,7 +55,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
     register_commands(app)
 
-    if settings.is_production:
+    if settings.is_production and not _repairing_from_the_command_line():
         _refuse_demo_users(app)
 
     from app.scheduling import init_scheduler
@@ -62,20 +64,38 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     return app
 
 
+# `flask users …` and `flask db …` must run to put right what start-up refuses.
+_REPAIR_COMMANDS = {"users", "db"}
+_FLASK_FLAGS = {"--debug", "--no-debug", "--version", "--help"}
+
+
+def _repairing_from_the_command_line(argv: list[str] | None = None) -> bool:
+    """True while `flask [--app wsgi] users …` or `flask … db …` is loading the app."""
+    if click.get_current_context(silent=True) is None:
+        return False  # a WSGI server (gunicorn wsgi:app) is starting: refuse
+    args = (sys.argv if argv is None else argv)[1:]
+    i = 0
+    while i < len(args) and args[i].startswith("-"):  # skip `--app wsgi`, `-e .env`, `--debug`
+        i += 1 if args[i] in _FLASK_FLAGS or "=" in args[i] else 2
+    return i < len(args) and args[i] in _REPAIR_COMMANDS
+
+
 def _refuse_demo_users(app: Flask) -> None:
+    """Production does not start while a demo account is active: their emails and password
+    are public. Deactivate them with `flask --app wsgi users deactivate EMAIL`."""
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    from app.auth.services import demo_users_present
+    from app.auth.services import active_demo_accounts
 
     with app.app_context():
         try:
-            present = demo_users_present()
+            present = active_demo_accounts()
         except (OperationalError, ProgrammingError):  # no schema yet: nothing to refuse
-            present = False
+            present = []
         finally:
             db.session.remove()
     if present:
         raise RuntimeError(
-            "Demo accounts with the password 'demo' exist in this database; "
-            "the app will not start in production until they are removed or their passwords changed"
+            f"Demo accounts are active in this database ({', '.join(present)}); the app will not start "
+            "in production until each is deactivated: flask --app wsgi users deactivate EMAIL"
         )

@@ -46,12 +46,9 @@ ISO_DATE = IsoDate()
 @click.option("--label", default="", help="What the token is for, e.g. the system using it.")
 def create_token(email: str, label: str) -> None:
     """Create an API token for EMAIL and print it (shown once; only a hash is kept)."""
-    from app.auth.services import create_api_token, find_user_by_email
+    from app.auth.services import create_api_token
 
-    user = find_user_by_email(email)
-    if user is None:
-        raise click.ClickException(f"There is no user with the email address {email}")
-    token = create_api_token(user, label)
+    token = create_api_token(_user(email), label)
     db.session.commit()
     click.echo(token)
 
@@ -60,14 +57,36 @@ def create_token(email: str, label: str) -> None:
 @click.argument("email")
 def revoke_tokens(email: str) -> None:
     """Revoke every API token of EMAIL (for a lost token, or someone who has left)."""
-    from app.auth.services import find_user_by_email, revoke_api_tokens
+    from app.auth.services import revoke_api_tokens
+
+    user = _user(email)
+    count = revoke_api_tokens(user)
+    db.session.commit()
+    click.echo(f"Revoked {count} token{'' if count == 1 else 's'} of {user.email}")
+
+
+def _user(email: str) -> Any:
+    from app.auth.services import find_user_by_email
 
     user = find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"There is no user with the email address {email}")
-    count = revoke_api_tokens(user)
-    db.session.commit()
-    click.echo(f"Revoked {count} token{'' if count == 1 else 's'} of {user.email}")
+    return user
+
+
+def _prompt_password(email: str) -> str:
+    """Ask for a password twice, without echoing it, until it meets the rules."""
+    from flask import current_app
+
+    from app.auth.password_rules import password_problem
+
+    minimum = current_app.extensions["settings"].password_min_length
+    while True:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+        problem = password_problem(password, email=email, min_length=minimum)
+        if problem is None:
+            return str(password)
+        click.echo(problem, err=True)
 
 
 @users_cli.command("create")
@@ -75,23 +94,93 @@ def revoke_tokens(email: str) -> None:
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--team", "team_names", multiple=True, help="Team name; repeat for several.")
-@click.password_option()
-def create_user_command(email: str, name: str, role: str, team_names: tuple[str, ...], password: str) -> None:
-    """Create a user (asks for the password)."""
+def create_user_command(email: str, name: str, role: str, team_names: tuple[str, ...]) -> None:
+    """Create a user (asks for the password twice; it must meet the password rules)."""
     from sqlalchemy import select
 
-    from app.auth.services import create_user, find_user_by_email
+    from app.accounts.services import AccountProblem, create_account, set_password_from_command_line
     from app.models import Team
 
-    if find_user_by_email(email) is not None:
-        raise click.ClickException(f"{email} already has an account")
     teams = list(db.session.scalars(select(Team).where(Team.name.in_(team_names))))
     missing = set(team_names) - {t.name for t in teams}
     if missing:
         raise click.ClickException(f"No such team: {', '.join(sorted(missing))}")
-    create_user(email, name, password, Role(role), teams)
+    try:
+        user, _ = create_account(email, name, Role(role), [t.id for t in teams], None)
+    except AccountProblem as problem:
+        raise click.ClickException(problem.message) from problem
+    set_password_from_command_line(user, _prompt_password(user.email), temporary=False)
     db.session.commit()
-    click.echo(f"Created {email}")
+    click.echo(f"Created {user.email}")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.option("--temporary", is_flag=True, help="They must choose their own password at next sign-in.")
+def set_password_command(email: str, temporary: bool) -> None:
+    """Set the password of EMAIL (asks twice); signs them out everywhere."""
+    from app.accounts.services import set_password_from_command_line
+
+    user = _user(email)
+    set_password_from_command_line(user, _prompt_password(user.email), temporary=temporary)
+    db.session.commit()
+    click.echo(f"Password set for {user.email}" + (" (to be changed at next sign-in)" if temporary else ""))
+
+
+@users_cli.command("deactivate")
+@click.argument("emails", metavar="EMAIL...", nargs=-1, required=True)
+def deactivate_command(emails: tuple[str, ...]) -> None:
+    """Deactivate each EMAIL: signed out everywhere, no sign-in, no API tokens."""
+    from app.accounts.services import AccountProblem, deactivate
+
+    users = [_user(email) for email in emails]
+    for user in users:
+        try:
+            deactivate(user, None)
+        except AccountProblem as problem:
+            raise click.ClickException(f"{user.email}: {problem.message}; nothing was changed") from problem
+    db.session.commit()
+    for user in users:
+        click.echo(f"Deactivated {user.email}")
+
+
+@users_cli.command("reactivate")
+@click.argument("email")
+def reactivate_command(email: str) -> None:
+    """Let EMAIL sign in again."""
+    from app.accounts.services import reactivate
+
+    user = _user(email)
+    reactivate(user, None)
+    db.session.commit()
+    click.echo(f"Reactivated {user.email}")
+
+
+@users_cli.command("unlock")
+@click.argument("email")
+def unlock_command(email: str) -> None:
+    """Lift the lock that too many failed sign-ins put on EMAIL."""
+    from app.accounts.services import unlock
+
+    user = _user(email)
+    unlocked = unlock(user, None)
+    db.session.commit()
+    click.echo(f"Unlocked {user.email}" if unlocked else f"{user.email} was not locked")
+
+
+@users_cli.command("list")
+def list_command() -> None:
+    """List every account: email, role, teams, status and last sign-in."""
+    from app.accounts.services import list_accounts
+
+    for account in list_accounts():
+        user = account.user
+        status = "deactivated" if not user.active else "locked" if account.locked_until else "active"
+        if user.active and user.must_change_password:
+            status += ", must change password"
+        seen = user.last_signed_in_at.strftime("%Y-%m-%d %H:%M") if user.last_signed_in_at else "never"
+        teams = ", ".join(sorted(t.name for t in user.teams)) or "-"
+        click.echo(f"{user.email}\t{user.name}\t{user.role.value}\t{teams}\t{status}\tlast signed in {seen}")
 
 
 @processes_cli.command("publish")

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.audit import action_label
+from app.auth.sessions import ended_by_itself, load_session_user
 from app.extensions import db, login_manager
 from app.models import ApiToken, User
 from app.timescales.attendance import attendance_tier
@@ -21,6 +22,7 @@ from app.timescales.status import due_status
 
 
 def init_web(app: Flask) -> None:
+    from app.accounts.routes import bp as accounts_bp
     from app.admin.routes import bp as admin_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
@@ -41,6 +43,7 @@ def init_web(app: Flask) -> None:
         __import__("app.legal.routes", fromlist=["bp"]).bp,  # penalty-notice history
         oversight_bp,
         admin_bp,
+        accounts_bp,
         processes_bp,
         health_bp,
         api_bp,
@@ -52,7 +55,8 @@ def init_web(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue"
     login_manager.login_message_category = "info"
     login_manager.anonymous_user = AnonymousUserMixin
-    login_manager.user_loader(load_user)
+    # Sessions are kept on the server: the loader checks this browser's session row each request.
+    login_manager.user_loader(load_session_user)
     login_manager.request_loader(_load_user_from_token)
     login_manager.unauthorized_handler(_unauthorized)
 
@@ -86,7 +90,8 @@ def _unauthorized() -> Any:
         return jsonify(
             error="unauthorized", message="Send a valid API token as 'Authorization: Bearer <token>'"
         ), 401
-    flash("Sign in to continue")
+    if not ended_by_itself():  # the sign-in page will say why instead
+        flash("Sign in to continue")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
@@ -102,7 +107,8 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def load_user(user_id: str) -> User | None:
-    """The signed-in user with their teams (every access check reads them), if still active."""
+    """The user with their teams (every access check reads them), if still active. Pages use
+    load_session_user, which also checks the browser's session."""
     user = (
         db.session.execute(select(User).options(joinedload(User.teams)).where(User.id == int(user_id)))
         .unique()

@@ -1,55 +1,96 @@
-"""Sign in and out."""
+"""Sign in and out, and change your password."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired
 
-from app.access import public, signed_in
-from app.auth import services
+from app.access import me, public, signed_in
+from app.auth import services, sessions
+from app.auth.forms import ChangePasswordForm, LoginForm
 from app.web import safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
-
-class LoginForm(FlaskForm):  # type: ignore[misc]
-    email = StringField(
-        "Email address",
-        widget=GovTextInput(),
-        validators=[DataRequired("Enter your email address")],
-    )
-    password = PasswordField(
-        "Password", widget=GovPasswordInput(), validators=[DataRequired("Enter your password")]
-    )
+Page = str | Response | tuple[str, int]
+# What someone who must choose a new password may still reach.
+_WHILE_MUST_CHANGE = {"auth.change_password", "auth.logout", "static"}
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-def login() -> str | Response | tuple[str, int]:
+def login() -> Page:
     form = LoginForm()
-    if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user)
-            return redirect(safe_next(request.args.get("next"), url_for("worklist.index")))
-        form.password.errors.append("The email address or password is not right")
-        # The failed attempt is audited, so commit this response despite the error.
+    ended = sessions.take_signed_out_message()
+    if not form.validate_on_submit():
+        status = 400 if form.errors else 200
+        return render_template("auth/login.html", form=form, ended=ended), status
+    try:
+        user, token = services.sign_in(form.email.data, form.password.data, request.remote_addr or "")
+    except services.SignInRefused as refused:
+        form.password.errors.append(refused.message)
+        response = make_response(render_template("auth/login.html", form=form), 429)
+        response.headers["Retry-After"] = str(refused.retry_after)
+        return response
+    except services.SignInFailed as failed:
+        form.password.errors.append(failed.message)
+        # The failure is counted and audited, so this response is committed despite the error.
         return render_template("auth/login.html", form=form), 200
-    status = 400 if form.errors else 200
-    return render_template("auth/login.html", form=form), status
+    sessions.open_in_browser(user, token)
+    if user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    return redirect(safe_next(request.args.get("next"), url_for("worklist.index")))
 
 
 @bp.post("/logout")
 @signed_in
 def logout() -> Response:
+    services.sign_out(me(), sessions.current_token())
     logout_user()
+    sessions.forget_browser()
     flash("You have signed out")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@signed_in
+def change_password() -> Page:
+    form = ChangePasswordForm(current_app.extensions["settings"].password_min_length)
+    if not form.validate_on_submit():
+        return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
+    user = me()
+    try:
+        token = services.change_own_password(
+            user, form.current_password.data, form.new_password.data, request.remote_addr or ""
+        )
+    except services.PasswordRefused as refused:
+        form[refused.field].errors.append(refused.message)
+        # A wrong current password is counted as a failed sign-in: keep that (commit).
+        status = 200 if refused.field == "current_password" else 400
+        return render_template("auth/change_password.html", form=form), status
+    sessions.open_in_browser(user, token)
+    flash("Your password has been changed")
+    return redirect(url_for("worklist.index"))
+
+
+@bp.before_app_request
+def _choose_a_new_password_first() -> Response | None:
+    """After an administrator resets a password, the person can do nothing else until they
+    choose their own (pages only: API tokens are not passwords)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if (
+        view is None
+        or getattr(view, "__access__", None) == "public"
+        or request.endpoint in _WHILE_MUST_CHANGE
+    ):
+        return None
+    if request.path.startswith("/api/"):
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        flash("Choose a new password to continue")
+        return redirect(url_for("auth.change_password"))
+    return None
 
 
 @bp.get("/")

@@ -7,6 +7,7 @@ from app.models.meetings import MEETING_KINDS, Meeting
 from app.models.penalty_notices import NoticeStatus, PenaltyNotice  # noqa: F401
 from app.models.people import ApiToken, Role, Team, User, team_members
 from app.models.processes import InstanceStatus, ProcessInstance, ProcessVersion
+from app.models.sign_in import SignInThrottle, UserSession
 from app.models.tasks import HumanTask, TaskState
 from app.models.timescales import LocalSetting, SchoolClosure, SchoolTerm
 
@@ -26,8 +27,10 @@ __all__ = [
     "Role",
     "SchoolClosure",
     "SchoolTerm",
+    "SignInThrottle",
     "TaskState",
     "Team",
     "User",
+    "UserSession",
     "team_members",
 ]

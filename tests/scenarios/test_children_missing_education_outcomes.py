@@ -122,6 +122,7 @@ def test_the_register_page_shows_the_missing_child_then_the_found_outcome(walk: 
     assert "Kacper Nowak" in page and "Missing" in page and walk.case.reference in page
     assert "Deleted from roll 30 Nov 2026" in page and WHEREABOUTS in page
     walk.do(WHEREABOUTS, date(2026, 12, 2))
+    login(client, "attendance.officer@example.org")  # days later: the session has expired
     assert "Kacper Nowak" not in client.get("/cme").get_data(as_text=True)
     closed = client.get("/cme?status=closed").get_data(as_text=True)
     assert (

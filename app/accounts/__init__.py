@@ -1,0 +1,1 @@
+"""Accounts: administrators create people, set their role and teams, deactivate, reset and unlock."""
