@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from app.audit import action_label
 from app.extensions import db, login_manager
+from app.headers import init_headers
 from app.models import ApiToken, User
 from app.timescales.attendance import attendance_tier
 from app.timescales.status import due_status
@@ -57,6 +58,7 @@ def init_web(app: Flask) -> None:
     login_manager.unauthorized_handler(_unauthorized)
 
     app.after_request(_transaction_edge)
+    init_headers(app)
     app.teardown_request(_discard_uncommitted)
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["date"] = _format_date

@@ -1,0 +1,138 @@
+"""Security headers: what a browser is told about every page, API answer and static file."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+from flask import Flask
+
+from tests import factories
+from tests.conftest import login
+
+
+def directives(response) -> dict[str, str]:
+    policy = response.headers["Content-Security-Policy"]
+    return {part.split()[0]: " ".join(part.split()[1:]) for part in policy.split(";") if part.strip()}
+
+
+@pytest.fixture
+def case_pages(client, people) -> list[str]:
+    case = factories.refer(people["school"])
+    task = factories.only_open_task(case)
+    login(client, "practitioner@example.org")
+    return [
+        "/worklist",
+        "/cases",
+        f"/cases/{case.reference}",
+        f"/tasks/{task.id}",
+        "/referrals/new",
+        "/processes",
+        "/processes/referral_to_early_help",
+    ]
+
+
+def test_every_page_tells_the_browser_to_run_only_our_own_scripts(client, case_pages) -> None:
+    for url in case_pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        policy = directives(response)
+        assert policy["default-src"] == "'self'"
+        assert "'unsafe-inline'" not in policy["script-src"] and "'unsafe-eval'" not in policy["script-src"]
+        assert re.fullmatch(r"'self' 'nonce-[A-Za-z0-9_-]{20,}'", policy["script-src"]), url
+        assert "'unsafe-inline'" not in policy["style-src"]
+        assert policy["object-src"] == "'none'"
+        assert policy["base-uri"] == "'none'"
+        assert policy["frame-ancestors"] == "'none'"
+        assert policy["form-action"] == "'self'"
+
+
+def test_every_inline_script_and_style_carries_this_requests_nonce(client, case_pages) -> None:
+    for url in case_pages:
+        response = client.get(url)
+        html = response.get_data(as_text=True)
+        nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+        inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html) + re.findall(r"<style([^>]*)>", html)
+        assert inline, url  # the GOV.UK template's js-enabled script at least
+        assert all(f'nonce="{nonce}"' in attributes for attributes in inline), url
+        # inline event handlers and javascript: links would be refused by the policy
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), url
+        assert "javascript:" not in html, url
+
+
+def test_the_fallback_style_for_a_server_without_front_end_packages_carries_the_nonce(
+    client, monkeypatch
+) -> None:
+    monkeypatch.setitem(client.application.jinja_env.globals, "assets_available", False)
+    response = client.get("/login")
+    nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+    assert "'nonce-" in directives(response)["style-src"]
+    assert f'<style nonce="{nonce}">' in response.get_data(as_text=True)
+
+
+def test_no_page_uses_style_attributes_the_policy_would_refuse(client, case_pages) -> None:
+    client.post("/logout")
+    login(client, "manager@example.org")
+    for url in [*case_pages, "/cme", "/incidents"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "style-src-attr" not in response.headers["Content-Security-Policy"]
+        assert not re.search(r"<[^>]+\sstyle\s*=", response.get_data(as_text=True)), url
+
+
+def test_the_nonce_is_new_on_every_request(client) -> None:
+    nonces = {
+        re.search(r"'nonce-([^']+)'", client.get("/login").headers["Content-Security-Policy"]).group(1)
+        for _ in range(3)
+    }
+    assert len(nonces) == 3
+
+
+def test_every_answer_forbids_framing_sniffing_and_cross_site_referrers(client, case_pages) -> None:
+    token = client.application.test_cli_runner().invoke(
+        args=["users", "create-token", "practitioner@example.org"]
+    )
+    api = client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token.output.strip()}"})
+    for response in [client.get(case_pages[0]), client.get("/login"), client.get("/no-such-page"), api]:
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+        assert "camera=()" in response.headers["Permissions-Policy"]
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        # outside production the browser is not told to insist on HTTPS
+        assert "Strict-Transport-Security" not in response.headers
+
+
+def test_production_tells_browsers_to_use_https_only(ctx: Flask) -> None:
+    settings = ctx.extensions["settings"]
+    ctx.extensions["settings"] = dataclasses.replace(settings, env="production")
+    try:
+        response = ctx.test_client().get("/login")
+    finally:
+        ctx.extensions["settings"] = settings
+    hsts = response.headers["Strict-Transport-Security"]
+    assert int(re.search(r"max-age=(\d+)", hsts).group(1)) >= 31536000
+    assert "includeSubDomains" in hsts
+
+
+def test_no_page_or_api_answer_that_may_show_a_child_is_stored_by_the_browser(client, case_pages) -> None:
+    token = client.application.test_cli_runner().invoke(
+        args=["users", "create-token", "practitioner@example.org"]
+    )
+    case_reference = case_pages[2].rsplit("/", 1)[1]
+    api = client.get(
+        f"/api/v1/cases/{case_reference}", headers={"Authorization": f"Bearer {token.output.strip()}"}
+    )
+    assert api.status_code == 200
+    answers = [client.get(url) for url in case_pages] + [api, client.get("/no-such-page")]
+    for response in answers:
+        assert response.headers["Cache-Control"] == "no-store", response.request.path
+
+
+def test_static_files_keep_normal_caching_and_the_same_protections(client) -> None:
+    response = client.get("/static/js/diagram.js")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
