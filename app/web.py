@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from app.audit import action_label
 from app.extensions import db, login_manager
 from app.headers import init_headers
-from app.models import ApiToken, User
+from app.models import User
 from app.timescales.attendance import attendance_tier
 from app.timescales.status import due_status
 
@@ -54,7 +54,6 @@ def init_web(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.anonymous_user = AnonymousUserMixin
     login_manager.user_loader(load_user)
-    login_manager.request_loader(_load_user_from_token)
     login_manager.unauthorized_handler(_unauthorized)
 
     app.after_request(_transaction_edge)
@@ -114,26 +113,8 @@ def load_user(user_id: str) -> User | None:
 
 
 def token_digest(token: str) -> str:
+    """How an API token is stored and looked up (app/api/auth.py reads bearer tokens)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _load_user_from_token(req: Any) -> User | None:
-    """API clients send `Authorization: Bearer <token>`; only /api/ accepts it."""
-    if not req.path.startswith("/api/"):
-        return None
-    header = req.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return None
-    token = db.session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == token_digest(header.removeprefix("Bearer ").strip()),
-            ApiToken.revoked_at.is_(None),
-        )
-    )
-    if token is None or not token.user.active:
-        return None
-    token.last_used_at = datetime.now(UTC)
-    return token.user
 
 
 def _transaction_edge(response: Response) -> Response:
