@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, flash, jsonify, redirect, request, url_for
 from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.audit import action_label
+from app.errors import init_errors
 from app.extensions import db, login_manager
 from app.headers import init_headers
 from app.models import User
@@ -68,18 +69,7 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals["govukRebrand"] = False
     app.jinja_env.globals["assets_available"] = _assets_available(app)
     app.jinja_env.globals["now"] = lambda: datetime.now(UTC)
-
-    @app.errorhandler(403)
-    def forbidden(_: Exception) -> tuple[Any, int]:
-        if request.path.startswith("/api/"):
-            return jsonify(error="forbidden", message="You do not have access to this"), 403
-        return render_template("errors/403.html"), 403
-
-    @app.errorhandler(404)
-    def not_found(_: Exception) -> tuple[Any, int]:
-        if request.path.startswith("/api/"):
-            return jsonify(error="not_found", message="Not found"), 404
-        return render_template("errors/404.html"), 404
+    init_errors(app)
 
 
 def _unauthorized() -> Any:
