@@ -7,6 +7,8 @@ import secrets
 
 from flask import Flask, Response, current_app, request
 
+from app.api.errors import is_api_request
+
 # A response that set its own policy keeps it (a diagram download is sandboxed harder).
 POLICY_HEADER = "Content-Security-Policy"
 
@@ -66,8 +68,8 @@ def content_security_policy(nonce: str | None) -> str:
 
 def add_security_headers(response: Response) -> Response:
     """Every response: the policy, frame and sniffing protection, referrer and opener rules;
-    HSTS in production; and no caching of anything but static files, because child data is
-    on every page and API answer."""
+    HSTS in production; no caching of anything but static files, because child data is on
+    every page and API answer; and API answers marked as files."""
     if POLICY_HEADER not in response.headers:
         response.headers[POLICY_HEADER] = content_security_policy(request.environ.get(_NONCE_KEY))
     for name, value in _ALWAYS.items():
@@ -76,6 +78,9 @@ def add_security_headers(response: Response) -> Response:
         response.headers["Strict-Transport-Security"] = HSTS
     if not _is_static():
         response.headers["Cache-Control"] = "no-store"
+    if is_api_request(request.path):
+        # JSON opened in a browser tab is saved, not rendered, whatever a value inside it holds.
+        response.headers.setdefault("Content-Disposition", 'attachment; filename="api.json"')
     return response
 
 

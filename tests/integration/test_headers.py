@@ -120,6 +120,28 @@ def test_every_answer_forbids_framing_sniffing_and_cross_site_referrers(client, 
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
         # outside production the browser is not told to insist on HTTPS
         assert "Strict-Transport-Security" not in response.headers
+        # every answer says what it is, and text says how it is encoded
+        assert response.mimetype in {"text/html", "application/json"}
+        assert response.mimetype == "application/json" or response.mimetype_params["charset"] == "utf-8"
+
+
+def test_api_answers_are_files_to_a_browser_and_readable_by_no_other_site(client) -> None:
+    token = client.application.test_cli_runner().invoke(
+        args=["users", "create-token", "practitioner@example.org"]
+    )
+    headers = {"Authorization": f"Bearer {token.output.strip()}", "Origin": "https://evil.example"}
+    for response in [
+        client.get("/api/v1/tasks", headers=headers),
+        client.get("/api/v1/openapi.json", headers=headers),
+        client.get("/api/v1/nothing-here", headers=headers),
+        client.options("/api/v1/tasks", headers={**headers, "Access-Control-Request-Method": "POST"}),
+    ]:
+        # a JSON answer opened as a page is downloaded, never rendered
+        assert response.headers["Content-Disposition"] == 'attachment; filename="api.json"'
+        # no cross-origin reads: the API grants no other origin anything
+        assert not [name for name, _ in response.headers.items() if name.startswith("Access-Control-")]
+    # pages are not attachments
+    assert "Content-Disposition" not in client.get("/login").headers
 
 
 def test_production_tells_browsers_to_use_https_only(ctx: Flask) -> None:
