@@ -109,3 +109,22 @@ def test_the_openapi_document_says_how_to_authenticate(client) -> None:
     assert "X-CSRFToken" in spec["info"]["description"]
     claim = spec["paths"]["/tasks/{task_id}/claim"]["post"]
     assert "403" in claim["responses"] and "401" in claim["responses"]
+
+
+def test_with_page_csrf_checks_on_tokens_still_work_and_cookies_still_need_the_header(
+    ctx, people, task
+) -> None:
+    ctx.config["WTF_CSRF_ENABLED"] = True  # as in production
+    try:
+        client = ctx.test_client()
+        token = create_token(ctx, "practitioner@example.org")
+        with_token = client.post(f"/api/v1/tasks/{task.id}/claim", headers=bearer(token))
+        assert with_token.status_code == 200
+        html = client.get("/login").get_data(as_text=True)
+        csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        client.post("/login", data={"email": "manager@example.org", "password": "demo", "csrf_token": csrf})
+        cookie_only = client.post(f"/api/v1/tasks/{task.id}/claim")
+        assert cookie_only.status_code == 403 and cookie_only.get_json()["error"] == "csrf"
+    finally:
+        ctx.config["WTF_CSRF_ENABLED"] = False
+    assert assignee_of(task) == people["practitioner"].id
