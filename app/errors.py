@@ -22,7 +22,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
-from app.api.errors import is_api_request, json_error
+from app.api.errors import UNAUTHORIZED_MESSAGE, is_api_request, json_error
 from app.extensions import db
 
 _REFERENCE_KEY = "casework.error_reference"
@@ -30,7 +30,7 @@ _REFERENCE_KEY = "casework.error_reference"
 # API answers: a stable code for programs, and words for the people reading their logs.
 _API_MESSAGES = {
     400: "The request could not be read: check its body and parameters",
-    401: "Send a valid API token as 'Authorization: Bearer <token>'",
+    401: UNAUTHORIZED_MESSAGE,
     403: "You do not have access to this",
     404: "Not found",
     409: "This conflicts with the current state of the resource",
@@ -85,7 +85,7 @@ def http_error(error: HTTPException) -> Any:
     heading, advice = (
         _CSRF_PROBLEM if isinstance(error, CSRFError) else _PAGE_PROBLEMS.get(code, _PAGE_PROBLEMS[400])
     )
-    return _with_headers(render_template("errors/problem.html", heading=heading, advice=advice), code, error)
+    return _page_answer(render_template("errors/problem.html", heading=heading, advice=advice), code, error)
 
 
 def server_error(error: HTTPException) -> Any:
@@ -127,7 +127,8 @@ def _api_answer(error: HTTPException, code: int) -> Response:
     return response
 
 
-def _with_headers(body: str, code: int, error: HTTPException) -> Response:
+def _page_answer(body: str, code: int, error: HTTPException) -> Response:
+    """A page in place of Werkzeug's, keeping its headers (Allow on a 405...)."""
     response = error.get_response()
     response.set_data(body)
     response.mimetype = "text/html"

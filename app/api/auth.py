@@ -15,13 +15,12 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
-from app.api.errors import json_error
+from app.api.errors import UNAUTHORIZED_MESSAGE, json_error
 from app.extensions import csrf, db
 from app.models import ApiToken, User
 from app.web import token_digest
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-UNAUTHORIZED_MESSAGE = "Send a valid API token as 'Authorization: Bearer <token>'"
 
 
 def authenticate_api_call() -> tuple[Response, int] | None:

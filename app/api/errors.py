@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Response, jsonify
 
+UNAUTHORIZED_MESSAGE = "Send a valid API token as 'Authorization: Bearer <token>'"
+
 
 def json_error(status: int, error: str, message: str, **extra: Any) -> tuple[Response, int]:
     """An API error answer; `extra` adds fields such as `fields` (form errors) or `task`."""
