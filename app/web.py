@@ -8,15 +8,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, flash, jsonify, redirect, request, url_for
 from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.audit import action_label
 from app.auth.sessions import ended_by_itself, load_session_user
+from app.errors import init_errors
 from app.extensions import db, login_manager
-from app.models import ApiToken, User
+from app.headers import init_headers
+from app.models import User
 from app.timescales.attendance import attendance_tier
 from app.timescales.status import due_status
 
@@ -56,11 +58,12 @@ def init_web(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.anonymous_user = AnonymousUserMixin
     # Sessions are kept on the server: the loader checks this browser's session row each request.
+    # API bearer tokens are read by the API blueprint itself (app/api/auth.py).
     login_manager.user_loader(load_session_user)
-    login_manager.request_loader(_load_user_from_token)
     login_manager.unauthorized_handler(_unauthorized)
 
     app.after_request(_transaction_edge)
+    init_headers(app)
     app.teardown_request(_discard_uncommitted)
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["date"] = _format_date
@@ -71,18 +74,7 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals["govukRebrand"] = False
     app.jinja_env.globals["assets_available"] = _assets_available(app)
     app.jinja_env.globals["now"] = lambda: datetime.now(UTC)
-
-    @app.errorhandler(403)
-    def forbidden(_: Exception) -> tuple[Any, int]:
-        if request.path.startswith("/api/"):
-            return jsonify(error="forbidden", message="You do not have access to this"), 403
-        return render_template("errors/403.html"), 403
-
-    @app.errorhandler(404)
-    def not_found(_: Exception) -> tuple[Any, int]:
-        if request.path.startswith("/api/"):
-            return jsonify(error="not_found", message="Not found"), 404
-        return render_template("errors/404.html"), 404
+    init_errors(app)
 
 
 def _unauthorized() -> Any:
@@ -118,26 +110,8 @@ def load_user(user_id: str) -> User | None:
 
 
 def token_digest(token: str) -> str:
+    """How an API token is stored and looked up (app/api/auth.py reads bearer tokens)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _load_user_from_token(req: Any) -> User | None:
-    """API clients send `Authorization: Bearer <token>`; only /api/ accepts it."""
-    if not req.path.startswith("/api/"):
-        return None
-    header = req.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return None
-    token = db.session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == token_digest(header.removeprefix("Bearer ").strip()),
-            ApiToken.revoked_at.is_(None),
-        )
-    )
-    if token is None or not token.user.active:
-        return None
-    token.last_used_at = datetime.now(UTC)
-    return token.user
 
 
 def _transaction_edge(response: Response) -> Response:

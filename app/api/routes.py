@@ -1,4 +1,5 @@
-"""JSON API for integrations, at /api/v1/. Bearer tokens; the same access rules as the pages."""
+"""JSON API for integrations, at /api/v1/. Bearer tokens (see app/api/auth.py); the same access
+rules as the pages."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from werkzeug.datastructures import MultiDict
 
 import forms
 from app.access import can_see_case, can_work_task, me, public, signed_in
+from app.api.auth import authenticate_api_call
+from app.api.errors import json_error
 from app.cases import services as cases
 from app.engine import EngineError
 from app.extensions import csrf
@@ -19,7 +22,10 @@ from app.tasks import services as tasks
 from app.worklist import queries
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)  # bearer tokens, not cookies: no cross-site forgery to guard against
+# The page-wide CSRF check would refuse bearer-token calls; authenticate_api_call applies
+# it to cookie-authenticated changes instead.
+csrf.exempt(bp)
+bp.before_request(authenticate_api_call)
 OPENAPI = Path(__file__).with_name("openapi.json")
 
 
@@ -42,10 +48,6 @@ def task_json(task: HumanTask) -> dict[str, Any]:
     }
 
 
-def _error(status: int, error: str, message: str, **extra: Any) -> tuple[Any, int]:
-    return jsonify(error=error, message=message, **extra), status
-
-
 def _visible_task(task_id: str) -> HumanTask:
     task = tasks.find_task(task_id)
     if task is None or not (can_work_task(me(), task) or can_see_case(me(), task.case)):
@@ -66,7 +68,7 @@ def my_tasks() -> Any:
     try:
         page_no = max(1, int(request.args.get("page", "1")))
     except ValueError:
-        return _error(400, "bad_request", "page must be a whole number")
+        return json_error(400, "bad_request", "page must be a whole number")
     page = queries.worklist(me(), queries.WorklistFilter(view=view, page=page_no, page_size=100))
     return jsonify(
         tasks=[task_json(t) for t in page.tasks], total=page.total, page=page.page, pages=page.pages
@@ -114,7 +116,7 @@ def claim(task_id: str) -> Any:
     try:
         tasks.claim_task(task, me())
     except tasks.NotAllowed as exc:
-        return _error(403, "forbidden", str(exc))
+        return json_error(403, "forbidden", str(exc))
     except tasks.TaskNotOpen:
         return _conflict(task_id)
     return jsonify(task_json(task))
@@ -126,19 +128,19 @@ def complete(task_id: str) -> Any:
     task = _visible_task(task_id)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        return _error(400, "bad_request", "Send the form's fields as a JSON object")
+        return json_error(400, "bad_request", "Send the form's fields as a JSON object")
     form = forms.get_form_class(task.form_key)(formdata=_formdata(payload), meta={"csrf": False})
     if not form.validate():
-        return _error(422, "invalid", "Some answers need correcting", fields=form.errors)
+        return json_error(422, "invalid", "Some answers need correcting", fields=form.errors)
     try:
         tasks.complete_task(task, form.to_task_data(), me())
     except tasks.NotAllowed as exc:
-        return _error(403, "forbidden", str(exc))
+        return json_error(403, "forbidden", str(exc))
     except tasks.TaskNotOpen:
         return _conflict(task_id)
     except EngineError as exc:
         record_failure_after_rollback(task.instance_id, exc.message, me(), task_id, task.name)
-        return _error(
+        return json_error(
             500, "engine_error", "The case could not move on; nothing was saved", detail=exc.message
         )
     return jsonify(task_json(task))
@@ -168,4 +170,4 @@ def _date_as_typed(value: str) -> str:
 
 def _conflict(task_id: str) -> tuple[Any, int]:
     fresh = tasks.reload_after_conflict(task_id)
-    return _error(409, "conflict", "This task is no longer open", task=task_json(fresh))
+    return json_error(409, "conflict", "This task is no longer open", task=task_json(fresh))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from io import BytesIO
+
+from flask import Blueprint, Response, abort, render_template, send_file, url_for
 
 from app.access import signed_in
 from app.processes import queries
@@ -34,6 +36,9 @@ def show(process_id: str) -> str:
         explanation=queries.explanation_of(version.content_hash, version.bpmn_xml),
         versions=queries.versions_of(process_id),
         diagram_url=url_for("processes.diagram", process_id=process_id, number=version.number),
+        tables_url=url_for("processes.decision_tables_file", process_id=process_id, number=version.number)
+        if version.dmn_xml.strip()
+        else None,
         links=hand_offs(queries.current_version_rows()).get(process_id),  # no diagram text needed
         tables=decision_tables(version.content_hash, version.dmn_xml),
     )
@@ -42,7 +47,31 @@ def show(process_id: str) -> str:
 @bp.get("/processes/<process_id>/v<int:number>.bpmn")
 @signed_in
 def diagram(process_id: str, number: int) -> Response:
+    """The diagram file (bpmn-js on our pages fetches it too)."""
     version = queries.find_version(process_id, number)
     if version is None:
         abort(404)
-    return Response(version.bpmn_xml, mimetype="application/xml")
+    return _download(version.bpmn_xml, f"{process_id}-v{number}.bpmn")
+
+
+@bp.get("/processes/<process_id>/v<int:number>.dmn")
+@signed_in
+def decision_tables_file(process_id: str, number: int) -> Response:
+    version = queries.find_version(process_id, number)
+    if version is None or not version.dmn_xml.strip():
+        abort(404)
+    return _download(version.dmn_xml, f"{process_id}-v{number}.dmn")
+
+
+def _download(text: str, filename: str) -> Response:
+    """A file to save, never a page: a diagram is text anyone who can publish may write, and
+    served as XML a browser would run any XHTML script inside it on our origin. So: a type
+    no browser renders, an attachment, and a policy that sandboxes it if opened anyway."""
+    response = send_file(
+        BytesIO(text.encode("utf-8")),
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=filename,
+    )
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

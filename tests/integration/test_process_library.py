@@ -34,7 +34,7 @@ def test_a_process_page_offers_its_diagram_for_drawing(client) -> None:
     page = client.get("/processes/referral_to_early_help").get_data(as_text=True)
     assert 'data-src="/processes/referral_to_early_help/v1.bpmn"' in page
     xml = client.get("/processes/referral_to_early_help/v1.bpmn")
-    assert xml.status_code == 200 and xml.mimetype == "application/xml"
+    assert xml.status_code == 200 and xml.headers["Content-Disposition"].startswith("attachment")
     assert b'id="referral_to_early_help"' in xml.data
     assert client.get("/processes/no_such_process").status_code == 404
     assert client.get("/processes/referral_to_early_help/v99.bpmn").status_code == 404
