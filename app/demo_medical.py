@@ -72,10 +72,12 @@ def _school_day(today: date, back: int) -> date:
 def _data(key: str, referred: date, today: date, rng: random.Random) -> dict[str, Any]:
     first = school_days.add_school_days(referred, -rng.randint(8, 14))
     part_time = rng.random() < 0.3
+    pattern, so_far = rng.choice(["consecutive", "cumulative"]), rng.randint(9, 16)
     pages: dict[str, dict[str, Any]] = {
         "medical.school_return": {
-            "absence_pattern": rng.choice(["consecutive", "cumulative"]),
-            "health_absence_days": rng.randint(9, 16),
+            "absence_pattern": pattern,
+            "health_absence_days": so_far,
+            "earlier_health_absence_days": so_far // 2 if pattern == "cumulative" else None,
             "first_health_absence": first.isoformat(),
             "expected_return_date": None,
             "will_miss_15_days": "yes",

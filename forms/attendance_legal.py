@@ -36,7 +36,8 @@ ROUTES = (
 
 HINTS = {
     "support_evidence": "What was offered, by whom and when (school support plan, Early Help, "
-    "attendance meetings), and what the family did. BRIEF: support first.",
+    "attendance meetings), and what the family did. Support comes first: legal action follows only when "
+    "support has not been taken up or has not worked.",
     "not_appropriate_reason": "For example, an unauthorised term-time holiday.",
     "liable_parents": "Each parent with parental responsibility or day-to-day care: name and relationship. "
     "Each liable parent is dealt with separately.",

@@ -7,15 +7,16 @@ workflow data; the history is in the case's meeting records.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import wtforms
+from dateutil.relativedelta import relativedelta
 from wtforms import ValidationError
 
 from app.timescales.settings import local_setting
 from forms.base import TaskForm
-from forms.fields import GovDateField, radio, registered, required_if, textarea
+from forms.fields import GovDateField, radio, registered, require, textarea
 
 HINTS = {
     "core_group_attendees": "Name and role, for example Sam Jones, mother; Jo Smith, Head of Year 8.",
@@ -25,7 +26,8 @@ HINTS = {
     "conference_attendees": "Name and role, including the chair. Say who sent a report but did not come.",
     "conference_child_views": "In the child's own words where you can, or how they were represented.",
     "conference_decisions": "Whether the child is still at risk of harm, and changes to the plan.",
-    "next_conference_date": "Within 6 months of this conference. For example, 27 3 2026",
+    "next_conference_date": "The next review is due on this date: no more than 6 months after this"
+    " conference, or sooner if your council has set a shorter interval. For example, 27 3 2026",
     "cp_end_summary": "What has changed for the child, and what support continues.",
 }
 
@@ -89,9 +91,19 @@ class ReviewConferenceForm(TaskForm):
     )
     next_conference_date = GovDateField("Date of the next review conference")
 
-    validate_next_conference_date = required_if(
-        "conference_outcome", "continue", "Enter the date of the next review conference"
-    )
+    def validate_next_conference_date(self, field: wtforms.Field) -> None:
+        # Each review is due no more than 6 months after the review actually held (Working
+        # Together 2023), not after the date it was planned for: the diagram uses this date.
+        if self.conference_outcome.data == "continue":
+            require(field, "Enter the date of the next review conference")
+        held = self.conference_held_on.data
+        if not isinstance(field.data, date) or not isinstance(held, date):
+            return
+        months = local_setting("cp_review_months")
+        if field.data <= held:
+            raise ValidationError("The next review conference must be after this one")
+        if field.data > held + relativedelta(months=months):
+            raise ValidationError(f"The next review conference must be within {months} months of this one")
 
 
 @form("cp.end_plan")

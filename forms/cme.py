@@ -16,6 +16,7 @@ from govuk_frontend_wtf import wtforms_widgets as gov
 from wtforms import ValidationError
 
 from app.cme import services as register
+from app.timescales.school_days import NoTermDates
 from forms.base import TaskForm
 from forms.fields import (
     YES_NO,
@@ -24,6 +25,7 @@ from forms.fields import (
     options,
     radio,
     registered,
+    require,
     required_if,
     text,
     textarea,
@@ -35,9 +37,11 @@ HINTS = {
     "notice_received_on": "The day the local authority received the notification.",
     "reason_details": "What the notification says about why the child may be missing education.",
     "school_name": "The school the child is on roll at, or was last on roll at.",
-    "first_absence_date": "The first day of the continuous absence: the 20-school-day rule counts from it.",
-    "register_change_date": "The date the pupil was added to or deleted from the admission register. "
-    "The school must tell the local authority within 5 days (a deletion no later than the deletion itself).",
+    "first_absence_date": "The first day of the continuous absence: the 20-school-day rule counts from it. "
+    "Only school days count, so if the school was closed that day, day 1 is the next school day.",
+    "register_change_date": "The date the pupil was added to the admission register, or was or will be "
+    "deleted from it. A school must tell the local authority within 5 days of adding a pupil, and no later "
+    "than the day it deletes one.",
     "last_known_address": "Include the postcode.",
     "date_last_seen": "Your best information: who saw the child, and when.",
     "risk_level": "High risk: a young child, a child with a social worker or on a plan, known safeguarding "
@@ -107,7 +111,8 @@ class NotificationForm(TaskForm):
         "deletion=Yes, a deletion from the register | new_registration=Yes, a new registration | no=No",
         "Select whether this is a school's notice of a change to its admission register",
     )
-    register_change_date = GovDateField("Date of the change to the register", limit="past")
+    # Not limited to the past: a school gives notice of a deletion before it deletes the pupil.
+    register_change_date = GovDateField("Date of the change to the register")
     last_known_address = textarea("Last known address", "Enter the last known address")
     date_last_seen = GovDateField(
         "Date the child was last seen", "Enter the date the child was last seen", limit="past"
@@ -125,24 +130,39 @@ class NotificationForm(TaskForm):
     validate_school_name = required_if(
         "notification_reason", ("deleted_from_roll", "continuous_absence"), "Enter the school"
     )
-    validate_first_absence_date = required_if(
-        "notification_reason", "continuous_absence", "Enter the first day of the continuous absence"
-    )
+
+    def validate_first_absence_date(self, field: wtforms.Field) -> None:
+        if self.notification_reason.data != "continuous_absence":
+            return
+        require(field, "Enter the first day of the continuous absence")
+        if isinstance(field.data, date):
+            try:
+                # The deletion decision is timed from it: the school's term dates must cover it.
+                register.deletion_possible_on(field.data, self.school_name.data or "")
+            except NoTermDates:
+                raise ValidationError(
+                    "The 20 school days from the first day of the continuous absence are outside the "
+                    "term dates we hold for the school: ask an administrator to add the term dates"
+                ) from None
 
     def validate_register_change_date(self, field: wtforms.Field) -> None:
-        notice = self.register_notice.data in ("deletion", "new_registration")
-        if notice and field.data is None and not field.errors:
-            raise ValidationError("Enter the date of the change to the register")
+        notice = self.register_notice.data
+        if notice in ("deletion", "new_registration"):
+            require(field, "Enter the date of the change to the register")
+        if notice != "new_registration" or not isinstance(field.data, date):
+            return  # a deletion may be notified before it is made, so its date may be later
         received = self.notice_received_on.data
-        if field.data and received and field.data > received:
+        if received and field.data > received:
             raise ValidationError(
-                "The date of the change to the register must be on or before the date received"
+                "The date of a new registration must be on or before the date the notification was received"
             )
+        if field.data > date.today():
+            raise ValidationError("The date of a new registration must be today or in the past")
 
     def to_task_data(self) -> dict[str, Any]:
         data = super().to_task_data()
         data["register_notice_late"] = register.notice_is_late(
-            data.get("register_change_date"), data.get("notice_received_on")
+            data.get("register_notice"), data.get("register_change_date"), data.get("notice_received_on")
         )
         return data
 
@@ -271,13 +291,23 @@ class DeletionDecisionForm(TaskForm):
             )
 
     def validate_deletion_date(self, field: wtforms.Field) -> None:
-        if self.deletion_decision.data == "approve" and field.data is None and not field.errors:
-            raise ValidationError("Enter the date of deletion")
+        if self.deletion_decision.data != "approve":
+            return
+        require(field, "Enter the date of deletion")
+        case_id = _case_of_current_task()
+        earliest = register.earliest_deletion(case_id) if case_id is not None else None
+        if isinstance(field.data, date) and earliest is not None and field.data < earliest:
+            raise ValidationError(
+                f"The date of deletion must be on or after {earliest.day} {earliest:%b %Y}, the school day "
+                f"after the {register.DELETION_SCHOOL_DAYS}th school day of absence"
+            )
 
     @classmethod
     def on_completed(cls, task: Any, data: dict[str, Any], actor: Any) -> None:
         if data.get("deletion_decision") == "approve":
-            problems = register.deletion_problems(task.case_id, date.today())
+            # Both the decision (today) and the deletion itself must come after the 20 school days.
+            deleted = register.as_day(data.get("deletion_date")) or date.today()
+            problems = register.deletion_problems(task.case_id, min(date.today(), deleted))
             if problems:
                 # The product refuses, whatever sent the answer: the whole submission rolls back.
                 from app.tasks.services import NotAllowed

@@ -13,7 +13,9 @@ from datetime import date
 from typing import Any
 
 import wtforms
+from govuk_frontend_wtf import wtforms_widgets as gov
 from wtforms import ValidationError
+from wtforms.validators import Optional, StopValidation
 
 from app.timescales.school_days import NoTermDates, is_school_day
 from forms.base import TaskForm
@@ -33,8 +35,10 @@ STEP_UP_HINT = "What worries you, and what the child or family said. CAS will de
 HINTS = {
     "health_absence_days": "Count the school days marked I (illness), and M where an appointment"
     " took the whole day.",
-    "first_health_absence": "The first school day the child missed because of their health."
-    " For example, 2 11 2026",
+    "earlier_health_absence_days": "Only if the days missed were spread across the school year. Do not count"
+    " the current absence.",
+    "first_health_absence": "The first school day of the current absence, or of the last one if the child"
+    " is back. For example, 2 11 2026",
     "expected_return_date": "Leave blank if nobody knows yet. For example, 11 1 2027",
     "will_miss_15_days": "The council should arrange education as soon as this is clear,"
     " not after the 15th day.",
@@ -43,7 +47,8 @@ HINTS = {
     "other_evidence": "Select all that apply. These count as evidence:"
     " you do not need a consultant's letter.",
     "specialist_evidence": "Do not wait for specialist medical evidence before deciding.",
-    "fifteen_day_test": "Consecutive or added up over the school year, including what is expected.",
+    "fifteen_day_test": "Consecutive or added up over the school year: the days missed in earlier absences"
+    " and the days this absence is expected to last.",
     "medical_decision": "Decide on the evidence you have."
     " Cost is never a reason to refuse or reduce provision.",
     "school_continuing_support": "What the school will do under its duty to support pupils"
@@ -86,6 +91,16 @@ def _school_day(label: str) -> Any:
     return validate
 
 
+EARLIER_DAYS = "School days missed in earlier absences"
+
+
+def _earlier_days_needed(form: Any, field: wtforms.Field) -> None:
+    """Asked only when the days missed are spread across the school year."""
+    if form.absence_pattern.data == "cumulative" and not (field.raw_data or [""])[0].strip():
+        field.errors[:] = []  # the empty box's typing error: say what to do instead
+        raise StopValidation("Enter the number of school days missed in earlier absences")
+
+
 @form("medical.school_return")
 class SchoolReturnForm(TaskForm):
     absence_pattern = radio(
@@ -99,8 +114,15 @@ class SchoolReturnForm(TaskForm):
         "School days missed",
         whole=True,
     )
+    earlier_health_absence_days = wtforms.IntegerField(
+        "How many school days did the child miss because of their health in earlier absences"
+        " this school year?",
+        [_earlier_days_needed, Optional()],
+        invalid_value_message=f"{EARLIER_DAYS} must be a whole number, like 12",
+        widget=gov.GovTextInput(),
+    )
     first_health_absence = GovDateField(
-        "First school day missed", "Enter the first school day missed", limit="past"
+        "First school day missed in this absence", "Enter the first school day missed", limit="past"
     )
     expected_return_date = GovDateField("When is the child expected back at school?")
     will_miss_15_days = radio(
@@ -119,6 +141,17 @@ class SchoolReturnForm(TaskForm):
     )
 
     validate_first_health_absence = _school_day("First school day missed")
+
+    def validate_earlier_health_absence_days(self, field: wtforms.Field) -> None:
+        if field.data is None:
+            return
+        if field.data < 0:
+            raise ValidationError(f"{EARLIER_DAYS} must be 0 or more")
+        total = self.health_absence_days.data
+        if isinstance(total, int) and field.data > total:
+            raise ValidationError(
+                f"{EARLIER_DAYS} must be no more than the school days missed this school year"
+            )
 
     def validate_expected_return_date(self, field: wtforms.Field) -> None:
         first = self.first_health_absence.data

@@ -19,7 +19,9 @@ from app.timescales import school_days
 from app.timescales.settings import local_setting
 
 DELETION_SCHOOL_DAYS = 20  # Pupil Registration Regulations 2024 reg 9(1)(i), BRIEF §1 row 33
-REGISTER_NOTICE_DAYS = 5  # a school's register notice reaches the LA within 5 days, BRIEF §1 row 34
+# A school tells the LA of a new registration within 5 days of it (BRIEF §1 row 34); a deletion
+# as soon as its ground is met and no later than the deletion itself (row 35): no 5 days' grace.
+NEW_REGISTRATION_NOTICE_DAYS = 5
 
 SOURCES = {
     "school": "A school",
@@ -48,18 +50,32 @@ OUTCOMES = {
 CLOSING = {"on_roll", "moved_la", "ehe"}
 
 
-def _day(value: Any) -> date | None:
+def as_day(value: Any) -> date | None:
+    """A date from a form's answer (a date or an ISO string); None if there is none."""
     if value in (None, ""):
         return None
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def notice_is_late(register_change_date: Any, received_on: Any) -> bool:
-    """A school's notice of a new registration or a deletion must reach the LA within 5 days of it."""
-    changed, received = _day(register_change_date), _day(received_on)
+def _words(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def notice_is_late(notice: str | None, register_change_date: Any, received_on: Any) -> bool:
+    """Whether a school's notice of a change to its admission register reached the LA late.
+
+    `notice` is "new_registration" (due within 5 days of adding the pupil) or "deletion" (due no
+    later than the deletion itself, so a notice received before a planned deletion is in time);
+    anything else is not a register notice and is never late.
+    """
+    changed, received = as_day(register_change_date), as_day(received_on)
     if changed is None or received is None:
         return False
-    return (received - changed).days > REGISTER_NOTICE_DAYS
+    if notice == "deletion":
+        return received > changed
+    if notice == "new_registration":
+        return (received - changed).days > NEW_REGISTRATION_NOTICE_DAYS
+    return False
 
 
 def record_for_case(case_id: int) -> CmeRecord | None:
@@ -81,16 +97,18 @@ def add_to_register(
         case_id=case_id,
         instance_id=instance_id,
         child_name=child_name,
-        reported_on=_day(data["notice_received_on"]),
+        reported_on=as_day(data["notice_received_on"]),
         source=data["notification_source"],
         notifying_organisation=data.get("notifying_organisation") or "",
         reason=data["notification_reason"],
         last_known_address=data["last_known_address"],
-        date_last_seen=_day(data.get("date_last_seen")),
+        date_last_seen=as_day(data.get("date_last_seen")),
         school=data.get("school_name") or "",
-        first_absence_date=_day(data.get("first_absence_date")),
+        first_absence_date=as_day(data.get("first_absence_date")),
         risk_level=data.get("risk_level") or "standard",
-        notice_late=notice_is_late(data.get("register_change_date"), data.get("notice_received_on")),
+        notice_late=notice_is_late(
+            data.get("register_notice"), data.get("register_change_date"), data.get("notice_received_on")
+        ),
         status=CmeStatus.MISSING,
         outcome="",
         enquiries_summary="",
@@ -105,7 +123,7 @@ def record_enquiries(case_id: int, by: str, done_on: Any, made: list[str], detai
     record = record_for_case(case_id)
     if record is None:
         return
-    when = _day(done_on)
+    when = as_day(done_on)
     if by == "school":
         record.school_enquiries_on = when
     else:
@@ -114,8 +132,39 @@ def record_enquiries(case_id: int, by: str, done_on: Any, made: list[str], detai
     _note(record, f"{when:%d %b %Y} {who}: {', '.join(made)}. {details}")
 
 
+def deletion_possible_on(first_absence: date, school: str) -> date:
+    """The first day a pupil absent since `first_absence` may be deleted under the 20-day rule.
+
+    That is the school day after the 20th school day of absence. Only school days are days of
+    absence: a first absence on an INSET day, a weekend or in a holiday is not day 1, the next
+    school day is. The diagram times the decision and the school's chase with the same count
+    (`add_school_days(add_days(first_absence_date, -1), 21, school_name)`). Raises NoTermDates
+    when the school's term dates do not cover the period.
+    """
+    return school_days.nth_school_day(first_absence, DELETION_SCHOOL_DAYS + 1, school)
+
+
+def _earliest_deletion(record: CmeRecord | None) -> date | None:
+    if record is None or record.first_absence_date is None:
+        return None
+    try:
+        return deletion_possible_on(record.first_absence_date, record.school)
+    except school_days.NoTermDates:
+        return None
+
+
+def earliest_deletion(case_id: int) -> date | None:
+    """When the case's pupil may first be deleted, or None if it cannot be worked out."""
+    return _earliest_deletion(record_for_case(case_id))
+
+
 def deletion_problems(case_id: int, on: date) -> list[str]:
-    """Why the school may not yet delete the pupil under the 20-school-day rule ([] if it may)."""
+    """Why the school may not delete the pupil on `on` under the 20-school-day rule ([] if it may).
+
+    The pupil must have been absent for 20 school days before `on`, counted from the first day
+    of absence (day 1 only if the school met that day), and both the school and the local
+    authority must have recorded their reasonable enquiries.
+    """
     record = record_for_case(case_id)
     if record is None:
         return ["The child is not on the CME register"]
@@ -126,17 +175,17 @@ def deletion_problems(case_id: int, on: date) -> list[str]:
         problems.append("The local authority has not recorded its reasonable enquiries")
     if record.first_absence_date is not None:
         try:
-            # School days of absence already behind us, the first day of absence being day 1.
-            absent = 1 + school_days.school_days_between(
-                record.first_absence_date, on - timedelta(days=1), record.school
-            )
+            before = on - timedelta(days=1)
+            absent = school_days.school_days_from(record.first_absence_date, before, record.school)
+            earliest = deletion_possible_on(record.first_absence_date, record.school)
         except school_days.NoTermDates:
             problems.append("The school's term dates are not loaded, so the school days cannot be counted")
         else:
             if absent < DELETION_SCHOOL_DAYS:
                 problems.append(
-                    f"The pupil has been absent for {absent} school days; deletion needs "
-                    f"{DELETION_SCHOOL_DAYS} school days of continuous absence"
+                    f"The pupil has been absent for {absent} school days before {_words(on)}; deletion "
+                    f"needs {DELETION_SCHOOL_DAYS} school days of continuous absence, so the earliest "
+                    f"date of deletion is {_words(earliest)}"
                 )
     return problems
 
@@ -146,7 +195,7 @@ def record_deletion(case_id: int, data: dict[str, Any]) -> None:
     if record is None:
         return
     if data.get("deletion_decision") == "approve":
-        record.deleted_from_roll_on = _day(data.get("deletion_date"))
+        record.deleted_from_roll_on = as_day(data.get("deletion_date"))
         _note(record, f"{record.deleted_from_roll_on:%d %b %Y} Deleted from roll (20-day rule).")
     else:
         _note(record, f"Kept on roll: {data.get('deletion_decision_reasons', '')}")
@@ -164,7 +213,7 @@ def record_whereabouts(case_id: int, data: dict[str, Any], today: date) -> None:
         record.status = CmeStatus.MISSING
         record.next_review_on = today + timedelta(weeks=local_setting("cme_review_weeks"))
         return
-    record.found_on = _day(data.get("found_on"))
+    record.found_on = as_day(data.get("found_on"))
     record.next_review_on = None
     record.status = CmeStatus.CLOSED if outcome in CLOSING else CmeStatus.FOUND
 
@@ -181,6 +230,10 @@ class RegisterRow:
     source: str
     reason: str
     open_tasks: list[str]
+    deletion_possible_on: date | None  # while the deletion decision is open, as its task is timed
+
+
+DELETION_FORM = "cme.deletion_decision"
 
 
 def register(status: str = "missing") -> list[RegisterRow]:
@@ -193,14 +246,17 @@ def register(status: str = "missing") -> list[RegisterRow]:
     )
     records = list(db.session.scalars(query.order_by(order, CmeRecord.reported_on, CmeRecord.id)))
     tasks: dict[int, list[str]] = {}
+    deciding: set[int] = set()
     if records:
         rows = db.session.execute(
-            select(HumanTask.case_id, HumanTask.name).where(
+            select(HumanTask.case_id, HumanTask.name, HumanTask.form_key).where(
                 HumanTask.case_id.in_({r.case_id for r in records}), HumanTask.state == TaskState.OPEN
             )
         )
-        for case_id, name in rows:
+        for case_id, name, form_key in rows:
             tasks.setdefault(case_id, []).append(name)
+            if form_key == DELETION_FORM:
+                deciding.add(case_id)
     return [
         RegisterRow(
             record=r,
@@ -208,6 +264,7 @@ def register(status: str = "missing") -> list[RegisterRow]:
             source=SOURCES.get(r.source, r.source),
             reason=REASONS.get(r.reason, r.reason),
             open_tasks=sorted(tasks.get(r.case_id, [])),
+            deletion_possible_on=_earliest_deletion(r) if r.case_id in deciding else None,
         )
         for r in records
     ]

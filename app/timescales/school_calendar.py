@@ -123,6 +123,24 @@ class SchoolCalendar:
         self._require(start + ONE_DAY, end)
         return bisect_right(self.days, end) - bisect_right(self.days, start)
 
+    def nth_school_day(self, first_day: date, n: int) -> date:
+        """The n-th school day of a period beginning on `first_day` (n >= 1).
+
+        `first_day` is day 1 only if the school meets on it; a period that begins on an INSET
+        day, a weekend or in a holiday starts counting at the next school day. This is how a
+        run of absence is counted (20 school days' absence, 15 school days missed): a day the
+        pupil could not have attended is never a day of absence.
+        """
+        if n < 1:
+            raise ValueError("A period's school days are numbered from 1")
+        return self.add_school_days(first_day - ONE_DAY, n)
+
+    def school_days_from(self, first_day: date, last_day: date) -> int:
+        """School days from `first_day` to `last_day`, both included; 0 if `last_day` is earlier."""
+        if last_day < first_day:
+            return 0
+        return self.school_days_between(first_day - ONE_DAY, last_day)
+
     # -- weeks ---------------------------------------------------------------------------
 
     def add_school_weeks(self, start: date, n: int) -> date:

@@ -31,7 +31,9 @@ __all__ = [
     "calendar_for",
     "forget_cached_calendars",
     "is_school_day",
+    "nth_school_day",
     "school_days_between",
+    "school_days_from",
     "school_weeks_between",
 ]
 
@@ -99,6 +101,16 @@ def add_school_days(start: DateLike, n: int, school: School = None) -> date:
 def school_days_between(start: DateLike, end: DateLike, school: School = None) -> int:
     """School days after `start` up to and including `end`; negative if `end` is earlier."""
     return calendar_for(school).school_days_between(as_date(start), as_date(end))
+
+
+def nth_school_day(first_day: DateLike, n: int, school: School = None) -> date:
+    """The n-th school day of a period beginning on `first_day`, which is day 1 only on a school day."""
+    return calendar_for(school).nth_school_day(as_date(first_day), n)
+
+
+def school_days_from(first_day: DateLike, last_day: DateLike, school: School = None) -> int:
+    """School days from `first_day` to `last_day`, both included; 0 if `last_day` is earlier."""
+    return calendar_for(school).school_days_from(as_date(first_day), as_date(last_day))
 
 
 def add_school_weeks(start: DateLike, n: int, school: School = None) -> date:

@@ -7,10 +7,10 @@ has been absent without permission since Monday 2 November (10 school days). Han
 - recording the notification: 1 working day (setting) after the referral, Tuesday 17 November;
 - enquiries at standard risk: 5 working days (setting) after the notice was received, Monday
   23 November; at high risk 1 working day, Tuesday 17 November;
-- the 20-school-day rule: the first day of absence is day 1, so 2-6, 9-13, 16-20 and 23-27
-  November are the 20 days, and deletion is possible from Monday 30 November (add_school_days(
-  2 November, 20)): the deletion decision is due then, and the school is chased then if it has
-  not recorded its enquiries;
+- the 20-school-day rule: the first day of absence is a school day, so it is day 1: 2-6, 9-13,
+  16-20 and 23-27 November are the 20 days, and deletion is possible from Monday 30 November, the
+  21st school day: the deletion decision is due then, and the school is chased then if it has not
+  recorded its enquiries (test_children_missing_education_deletion.py starts on days without school);
 - the register review of a child not found: 4 weeks (setting) after the outcome is recorded.
 
 All times are 17:00 London, which is 17:00 UTC in winter.

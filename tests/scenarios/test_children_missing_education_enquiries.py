@@ -74,18 +74,6 @@ def test_high_risk_enquiries_are_due_the_next_working_day(walk: Missing) -> None
     assert walk.task(SCHOOL_ENQUIRIES, SCHOOLS).due_at == five_pm(date(2026, 11, 17))
 
 
-def test_a_register_notice_more_than_5_days_late_is_flagged(walk: Missing) -> None:
-    walk.recorded(
-        notification_reason="deleted_from_roll",
-        first_absence_date=["", "", ""],
-        register_notice="deletion",
-        register_change_date=d(date(2026, 11, 10)),  # 16 Nov is 6 days later
-    )
-    assert walk.record().notice_late is True
-    # Not on roll any more: the local authority's enquiries alone.
-    assert walk.open() == {LA_ENQUIRIES}
-
-
 # -- the 20-school-day rule ----------------------------------------------------------------------
 def test_deletion_is_refused_until_both_enquiries_are_recorded_and_20_school_days_have_passed(
     walk: Missing, people: dict[str, User]

@@ -41,6 +41,10 @@ def test_the_notification_form_asks_for_what_each_reason_needs(ctx: Flask) -> No
             ctx, "cme.notification", {**PAGES["cme.notification"], "register_notice": "deletion"}
         )
         assert errors["register_change_date"] == ["Enter the date of the change to the register"]
+        # The deletion decision is timed in school days from the first day of absence: without the
+        # school's term dates the notification cannot be recorded, rather than fail later.
+        assert "ask an administrator to add the term dates" in errors["first_absence_date"][0]
+        load_default_terms_if_empty()
         late = submit(
             ctx,
             "cme.notification",

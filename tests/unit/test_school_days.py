@@ -35,7 +35,9 @@ from app.timescales.school_days import (
     add_school_days,
     add_school_weeks,
     is_school_day,
+    nth_school_day,
     school_days_between,
+    school_days_from,
     school_weeks_between,
 )
 from app.timescales.term_dates import DEFAULT_TERMS_CSV, TermDatesInvalid, parse_term_csv
@@ -108,6 +110,40 @@ def test_counting_school_days_back() -> None:
     # Tue 5 Jan 2027 - 1 = Fri 18 Dec 2026 (Mon 4 Jan INSET, the holiday, no school).
     assert add_school_days(date(2027, 1, 5), -1, LA) == date(2026, 12, 18)
     assert school_days_between(date(2027, 1, 5), date(2026, 12, 18), LA) == -1
+
+
+# Periods counted in school days "from" a first day (20 days' absence, 15 days missed): the first
+# day is day 1 only if the school meets on it. Otherwise day 1 is the next school day.
+HAND_WORKED_PERIODS = [
+    # A school day: day 1 is Mon 2 Nov 2026; 2-6 Nov (5), 9-13 (10), 16-20 (15), 23-27 Nov (20).
+    (date(2026, 11, 2), 20, date(2026, 11, 27)),
+    # An INSET day: Mon 4 Jan 2027 is not counted, day 1 is Tue 5 Jan; 5-8 Jan (4), 11-15 (9),
+    # 18-22 (14), 25-29 (19), Mon 1 Feb (20).
+    (date(2027, 1, 4), 20, date(2027, 2, 1)),
+    # A Saturday in half-term: day 1 is Mon 2 Nov 2026, as if the absence began then.
+    (date(2026, 10, 31), 20, date(2026, 11, 27)),
+    # A weekday in the October half-term: the same.
+    (date(2026, 10, 26), 1, date(2026, 11, 2)),
+    # INSET Mon 7 Jun 2027 after the May half-term: day 1 Tue 8 Jun, day 15 Mon 28 Jun
+    # (8-11 Jun (4), 14-18 (9), 21-25 (14), Mon 28 (15)).
+    (date(2027, 6, 7), 15, date(2027, 6, 28)),
+]
+
+
+@pytest.mark.parametrize(("first", "n", "nth"), HAND_WORKED_PERIODS)
+def test_a_period_starting_on_a_day_without_school_counts_from_the_next_school_day(
+    first: date, n: int, nth: date
+) -> None:
+    assert nth_school_day(first, n, LA) == nth
+    assert school_days_from(first, nth, LA) == n
+    # The day before the n-th school day holds one school day fewer.
+    assert school_days_from(first, add_school_days(nth, -1, LA), LA) == n - 1
+
+
+def test_counting_a_period_that_has_not_started() -> None:
+    assert school_days_from(date(2027, 1, 4), date(2027, 1, 4), LA) == 0  # INSET only
+    assert school_days_from(date(2026, 11, 2), date(2026, 11, 2), LA) == 1
+    assert school_days_from(date(2026, 11, 9), date(2026, 11, 2), LA) == 0  # ends before it starts
 
 
 HAND_WORKED_WEEKS = [
