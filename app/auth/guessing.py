@@ -104,7 +104,10 @@ def refusal(key: str, address: str, now: datetime) -> Refusal | None:
     if account is not None and account.last_failure_at is not None:
         extra = account.failures - settings.signin_delay_after_failures
         if extra >= 0:
-            wait_until = account.last_failure_at + timedelta(seconds=FIRST_DELAY_SECONDS * 2**extra)
+            # Doubling stops at the lock's length: the count keeps growing while someone guesses
+            # once a lock, and an unbounded power would overflow the date arithmetic.
+            delay = min(FIRST_DELAY_SECONDS * 2 ** min(extra, 32), settings.signin_lock_minutes * 60)
+            wait_until = account.last_failure_at + timedelta(seconds=delay)
             if wait_until > now:
                 seconds = (wait_until - now).total_seconds()
                 return Refusal(f"Wait {_wait(seconds)} before you try again", math.ceil(seconds))

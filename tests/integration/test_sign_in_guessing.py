@@ -152,3 +152,18 @@ def test_guesses_sent_at_once_are_judged_one_after_another(ctx, app) -> None:
         thread.join()
     # Only one guess was tried (the fifth failure); the others found it and were told to wait.
     assert sorted(answers) == [200, 429, 429, 429, 429, 429]
+
+
+def test_guessing_once_a_lock_for_a_day_is_still_refused_in_words(ctx, client) -> None:
+    # Each lock passes after 30 minutes and one more failure locks again, so the count grows
+    # all day; the wait must stay at most the lock's length (it once doubled without end and
+    # overflowed the date arithmetic: a 500 for that account).
+    person = new_person()
+    with time_machine.travel(START, tick=False) as clock:
+        for _ in range(60):
+            response = sign_in(client, person.email, "wrong")
+            assert response.status_code in (200, 429)
+            clock.shift(timedelta(minutes=31))
+        assert "before you try again" in text(sign_in(client, person.email, "wrong"))
+        clock.shift(timedelta(minutes=31))
+        assert sign_in(client, person.email).status_code == 302
