@@ -114,7 +114,10 @@ def assign(task_id: str) -> Response | tuple[str, int]:
 
 
 def _refused(task: HumanTask, exc: Exception) -> tuple[str, int]:
+    """The task as it now stands, with why this request changed nothing: 409 when someone
+    else changed the task first (completed it, or holds it), 403 when the user may not."""
     fresh = services.reload_after_conflict(task.id)
     message = str(exc) if isinstance(exc, services.NotAllowed) else "This task is no longer open"
     form = forms.get_form_class(fresh.form_key)(formdata=None)
-    return _render(fresh, form, 409 if isinstance(exc, services.TaskNotOpen) else 403, refused=message)
+    conflict = isinstance(exc, services.TaskNotOpen | services.TaskTaken)
+    return _render(fresh, form, 409 if conflict else 403, refused=message)
