@@ -16,18 +16,21 @@ managers = roles(Role.MANAGER, Role.ADMIN, Role.PROCESS_OWNER)
 @bp.get("/incidents")
 @managers
 def incidents() -> str:
-    return render_template("oversight/incidents.html", incidents=services.open_incidents())
+    return render_template("oversight/incidents.html", incidents=services.open_incidents(me()))
 
 
 @bp.post("/incidents/<int:incident_id>/resolve")
 @managers
 def resolve(incident_id: int) -> Response:
-    incident = services.find_incident(incident_id)
-    if incident is None:
+    incident = services.find_visible_incident(incident_id, me())
+    if incident is None:  # none, or on a case this user may not see: the same answer
         abort(404)
+    if incident.resolved_at is not None:  # a second submit, or another manager got there first
+        flash("This incident has already been resolved", "error")
+        return redirect(url_for("oversight.incidents"))
     resolution = (request.form.get("resolution") or "").strip()
     if not resolution:
-        flash("Enter what was done about the incident")
+        flash("Enter what was done about the incident", "error")
         return redirect(url_for("oversight.incidents"))
     services.resolve_incident(incident, me(), resolution)
     flash("Incident marked as resolved")
