@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from app import audit
 from app.access import me, roles
 from app.models import Role
 from app.oversight import services
@@ -16,7 +17,9 @@ managers = roles(Role.MANAGER, Role.ADMIN, Role.PROCESS_OWNER)
 @bp.get("/incidents")
 @managers
 def incidents() -> str:
-    return render_template("oversight/incidents.html", incidents=services.open_incidents(me()))
+    incidents = services.open_incidents(me())
+    audit.record_view("incidents.viewed", me(), [i.case_id for i in incidents], page=request.full_path)
+    return render_template("oversight/incidents.html", incidents=incidents)
 
 
 @bp.post("/incidents/<int:incident_id>/resolve")

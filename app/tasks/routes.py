@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response
 
 import forms
+from app import audit
 from app.access import can_manage_task, can_see_case, can_work_task, me, signed_in
 from app.auth.services import get_user
 from app.engine import EngineError
@@ -47,6 +48,7 @@ def _render(task: HumanTask, form: forms.TaskForm, status: int = 200, **extra: o
 def show(task_id: str) -> tuple[str, int]:
     task = _visible_task(task_id)
     form = forms.get_form_class(task.form_key)(formdata=None)
+    audit.record_view("task.viewed", me(), [task.case_id], page=request.full_path, task=task)
     return _render(task, form)
 
 
