@@ -9,15 +9,23 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Integer, Select, bindparam, insert, select
 
 from app.extensions import db
 from app.models import AuditEvent, Case, HumanTask, ProcessInstance, User
 from app.models.audit import AuditEventCase
 
 _INSERT = insert(AuditEvent.__table__)
-_LINK = AuditEventCase.__table__
-# Rows per INSERT into audit_event_case: two parameters a row, well inside SQLite's 32,766.
+# A view's cases in one INSERT ... SELECT with the ids as one expanding list: one statement
+# (one round trip on PostgreSQL) whatever the page size, compiled once. Measured against a
+# multi-row VALUES (compiled per row count, about twice the time on SQLite) and executemany.
+_LINK_CASES = insert(AuditEventCase.__table__).from_select(
+    ["event_id", "case_id"],
+    select(bindparam("event_id", type_=Integer), Case.id).where(
+        Case.id.in_(bindparam("case_ids", expanding=True))
+    ),
+)
+# Case ids per INSERT: well inside SQLite's 32,766 parameters.
 _LINK_BATCH = 5000
 
 ACTION_LABELS = {
@@ -155,8 +163,9 @@ def record_view(
         },
     ).inserted_primary_key[0]
     for start in range(0, len(shown), _LINK_BATCH):
-        rows = [{"event_id": event_id, "case_id": c} for c in shown[start : start + _LINK_BATCH]]
-        connection.execute(insert(_LINK).values(rows))  # one multi-row INSERT per batch
+        connection.execute(
+            _LINK_CASES, {"event_id": event_id, "case_ids": shown[start : start + _LINK_BATCH]}
+        )
 
 
 def views_of_case_query(case_id: int) -> Select[tuple[AuditEvent]]:

@@ -197,3 +197,23 @@ def test_which_views_showed_a_case_is_one_indexed_query(client, people, three_ca
         plan = "\n".join(row[-1] for row in db.session.execute(text(f"explain query plan {sql}")))
         assert "USING COVERING INDEX ix_audit_event_case_case_event (case_id=?)" in plan, plan
         assert "SCAN audit_event_case" not in plan, plan
+
+
+def test_every_view_action_reads_as_plain_english_in_the_trail() -> None:
+    for action in audit.VIEW_ACTIONS:
+        label = audit.action_label(action)
+        assert label != action and label[0].isupper() and "." not in label, action
+        assert label.startswith(("Viewed", "Read")), label  # plainly a view, for the chronology to leave out
+
+
+def test_a_long_list_is_written_in_batches_and_names_each_case_once(
+    ctx, people, three_cases, monkeypatch
+) -> None:
+    monkeypatch.setattr(audit, "_LINK_BATCH", 2)
+    ids = [c.id for c in three_cases]
+    audit.record_view("cases.listed", people["admin"], [*ids, ids[0]], page="/cases?")
+    db.session.commit()
+    event, shown = _only_view("cases.listed")
+    assert shown == set(ids) and event.detail == "/cases"
+    count = db.session.scalar(select(db.func.count()).where(AuditEventCase.event_id == event.id))
+    assert count == 3
