@@ -2,8 +2,9 @@
 
 Fills a fresh database with N cases (each a child, a case, a process instance and an open
 task spread over the four team queues, plus completed tasks), then times the queries the
-worklist page runs. Usage: .venv/bin/python bench/worklist_scale.py [--cases 100000]
-[--database-url URL]
+worklist page runs, and the whole page through the test client (sign-in cookie, queries,
+the view's audit rows, rendering, commit). Usage: .venv/bin/python bench/worklist_scale.py
+[--cases 100000] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ def main() -> None:
     settings = Settings(
         env="test", secret_key="bench", database_url=url, instance_dir=tmp, processes_dir=ROOT / "processes"
     )
-    app = create_app(settings)
+    app = create_app(settings, WTF_CSRF_ENABLED=False)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         _ensure_people()
@@ -188,6 +189,41 @@ def main() -> None:
             page = worklist(user, f)
             median, p90 = timed(lambda user=user, f=f: worklist(user, f))
             print(f"{label:48} {median:10.1f} {p90:8.1f} {page.total:7d}")
+        time_pages(app)
+
+
+def time_pages(app, repeats: int = 40) -> None:
+    """The worklist page end to end, as a signed-in user's browser asks for it, with its view
+    audit (one event and its case rows) and, alternately, with the view audit switched off:
+    the difference is what auditing views costs, measured under the same load."""
+    import app.audit as audit_module
+
+    recording = audit_module.record_view
+    variants = {"audited": recording, "not audited": lambda *args, **kwargs: None}
+    pages = {
+        "page: team queue (4 teams), page 1": ("manager@example.org", "/worklist?view=team"),
+        "page: team queue, page 200": ("manager@example.org", "/worklist?view=team&page=200"),
+        "page: my tasks": ("practitioner@example.org", "/worklist"),
+    }
+    print(f"{'page (GET, 200, committed), median / p90 ms':48} {'audited':>15} {'not audited':>15}")
+    for label, (email, url) in pages.items():
+        client = app.test_client()
+        client.post("/login", data={"email": email, "password": "demo"})
+        client.get(url)
+        samples: dict[str, list[float]] = {name: [] for name in variants}
+        for i in range(repeats):
+            order = list(variants.items()) if i % 2 else list(reversed(variants.items()))
+            for name, record_view in order:
+                audit_module.record_view = record_view
+                t = time.perf_counter()
+                assert client.get(url).status_code == 200
+                samples[name].append((time.perf_counter() - t) * 1000)
+        audit_module.record_view = recording
+        cells = []
+        for name in variants:
+            ordered = sorted(samples[name])
+            cells.append(f"{statistics.median(ordered):6.1f} / {ordered[int(len(ordered) * 0.9) - 1]:6.1f}")
+        print(f"{label:48} {cells[0]:>15} {cells[1]:>15}")
 
 
 if __name__ == "__main__":

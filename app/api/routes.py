@@ -10,6 +10,7 @@ from flask import Blueprint, abort, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 import forms
+from app import audit
 from app.access import can_see_case, can_work_task, me, public, signed_in
 from app.api.auth import authenticate_api_call
 from app.api.errors import json_error
@@ -70,6 +71,7 @@ def my_tasks() -> Any:
     except ValueError:
         return json_error(400, "bad_request", "page must be a whole number")
     page = queries.worklist(me(), queries.WorklistFilter(view=view, page=page_no, page_size=100))
+    audit.record_view("api.read", me(), [t.case_id for t in page.tasks], page=request.full_path)
     return jsonify(
         tasks=[task_json(t) for t in page.tasks], total=page.total, page=page.page, pages=page.pages
     )
@@ -82,7 +84,7 @@ def case(reference: str) -> Any:
         found = cases.get_visible_case(reference, me())
     except cases.CaseNotVisible:
         abort(404)
-    cases.record_case_viewed(found, me())
+    audit.record_view("api.read", me(), [found.id], page=request.full_path, case=found)
     view = cases.case_view(found)
     child = found.child
     return jsonify(

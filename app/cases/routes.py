@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response
 
 import forms
+from app import audit
 from app.access import me, signed_in
 from app.cases import services
 from app.cases.forms import ReferralForm
@@ -37,7 +38,9 @@ def refer() -> Response | tuple[str, int]:
 @bp.get("/cases")
 @signed_in
 def index() -> str:
-    return render_template("cases/index.html", cases=services.my_cases(me()))
+    cases = services.my_cases(me())
+    audit.record_view("cases.listed", me(), [c.id for c in cases], page=request.full_path)
+    return render_template("cases/index.html", cases=cases)
 
 
 @bp.get("/cases/<reference>")
@@ -47,9 +50,9 @@ def show(reference: str) -> str:
         case = services.get_visible_case(reference, me())
     except services.CaseNotVisible:
         abort(404)
-    services.record_case_viewed(case, me())
     view = services.case_view(case)
     pathways = [(p.key, p.label) for p in services.open_pathways()]
+    services.record_case_viewed(case, me(), request.full_path)
     return render_template("cases/show.html", view=view, case=case, forms=forms.FORMS, pathways=pathways)
 
 

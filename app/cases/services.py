@@ -208,8 +208,9 @@ def get_visible_case(reference: str, user: User) -> Case:
     return case
 
 
-def record_case_viewed(case: Case, user: User) -> None:
-    audit.record("case.viewed", user, case=case)
+def record_case_viewed(case: Case, user: User, page: str) -> None:
+    """The case page was shown to the user (its view event names the case)."""
+    audit.record_view("case.viewed", user, [case.id], page=page, case=case)
 
 
 @dataclass(frozen=True)

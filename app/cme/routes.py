@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 
+from app import audit
 from app.access import me, signed_in
 from app.cme import services
 from app.models import CmeStatus
@@ -29,9 +30,11 @@ def register() -> str:
     status = request.args.get("status", "missing")
     if status not in {s.value for s in CmeStatus} | {""}:
         status = "missing"
+    rows = services.register(status)
+    audit.record_view("cme.register_viewed", me(), [r.record.case_id for r in rows], page=request.full_path)
     return render_template(
         "cme/register.html",
-        rows=services.register(status),
+        rows=rows,
         status=status,
         filters=FILTERS,
         sources=services.SOURCES,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 
+from app import audit
 from app.access import me, signed_in
 from app.cases import services as cases
 from app.legal import ledger, rules
@@ -20,12 +21,15 @@ def penalty_notices(reference: str) -> str:
         case = cases.get_visible_case(reference, me())
     except cases.CaseNotVisible:
         abort(404)
-    cases.record_case_viewed(case, me())
     today = date.today()
+    parents = ledger.history(case.child, today)
+    # The history is the child's, across cases: a notice from another case shows that case too.
+    shown = [case.id, *(n.case_id for p in parents for n in p.notices)]
+    audit.record_view("penalty_notices.viewed", me(), shown, page=request.full_path, case=case)
     return render_template(
         "legal/penalty_notices.html",
         case=case,
-        parents=ledger.history(case.child, today),
+        parents=parents,
         today=today,
         amount_now=ledger.amount_now,
         due_dates=ledger.due_dates,

@@ -1,11 +1,16 @@
-"""Append-only audit trail, and incidents that need a manager's attention."""
+"""Append-only audit trail, and incidents that need a manager's attention.
+
+The database refuses UPDATE, DELETE (and, on PostgreSQL, TRUNCATE) on the trail's tables:
+triggers made by migration 0010. On SQLite a table rebuilt by a later migration (Alembic's
+batch mode copies and drops it) loses its triggers, so such a migration must make them again.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -34,6 +39,21 @@ class AuditEvent(db.Model):
     detail: Mapped[str] = mapped_column(Text, default="")
 
     actor: Mapped[User | None] = relationship()
+
+
+class AuditEventCase(db.Model):
+    """A case that a view event showed: one narrow row per case on the page or API answer.
+
+    So "which views showed case X" (a subject access request, a search of the trail by
+    case) is an index range on both databases, and a list page's view is one event row
+    plus one multi-row INSERT here, not one event per line.
+    """
+
+    __tablename__ = "audit_event_case"
+    __table_args__ = (Index("ix_audit_event_case_case_event", "case_id", "event_id"),)
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("audit_event.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("casework_case.id"), primary_key=True)
 
 
 class Incident(db.Model):

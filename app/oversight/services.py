@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from app import audit
+from app.access import case_visibility
 from app.extensions import db
 from app.models import Incident, InstanceStatus, ProcessInstance, User
 
@@ -48,14 +50,23 @@ def record_failure_after_rollback(
     return incident
 
 
-def find_incident(incident_id: int) -> Incident | None:
-    return db.session.get(Incident, incident_id)
+def find_visible_incident(incident_id: int, user: User) -> Incident | None:
+    """The incident, if it is on a case the user may see; None otherwise (the same answer
+    as no such incident, so an id cannot be used to learn that a case exists)."""
+    return db.session.scalar(
+        select(Incident).join(Incident.case).where(Incident.id == incident_id, case_visibility(user))
+    )
 
 
-def open_incidents() -> list[Incident]:
+def open_incidents(user: User) -> list[Incident]:
+    """Unresolved incidents on the cases this user may see, newest first."""
     return list(
         db.session.scalars(
-            select(Incident).where(Incident.resolved_at.is_(None)).order_by(Incident.created_at.desc())
+            select(Incident)
+            .join(Incident.case)
+            .where(Incident.resolved_at.is_(None), case_visibility(user))
+            .options(contains_eager(Incident.case))
+            .order_by(Incident.created_at.desc(), Incident.id.desc())
         )
     )
 

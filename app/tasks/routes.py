@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response
 
 import forms
+from app import audit
 from app.access import can_manage_task, can_see_case, can_work_task, me, signed_in
 from app.auth.services import get_user
 from app.engine import EngineError
@@ -47,6 +48,7 @@ def _render(task: HumanTask, form: forms.TaskForm, status: int = 200, **extra: o
 def show(task_id: str) -> tuple[str, int]:
     task = _visible_task(task_id)
     form = forms.get_form_class(task.form_key)(formdata=None)
+    audit.record_view("task.viewed", me(), [task.case_id], page=request.full_path, task=task)
     return _render(task, form)
 
 
@@ -114,7 +116,10 @@ def assign(task_id: str) -> Response | tuple[str, int]:
 
 
 def _refused(task: HumanTask, exc: Exception) -> tuple[str, int]:
+    """The task as it now stands, with why this request changed nothing: 409 when someone
+    else changed the task first (completed it, or holds it), 403 when the user may not."""
     fresh = services.reload_after_conflict(task.id)
     message = str(exc) if isinstance(exc, services.NotAllowed) else "This task is no longer open"
     form = forms.get_form_class(fresh.form_key)(formdata=None)
-    return _render(fresh, form, 409 if isinstance(exc, services.TaskNotOpen) else 403, refused=message)
+    conflict = isinstance(exc, services.TaskNotOpen | services.TaskTaken)
+    return _render(fresh, form, 409 if conflict else 403, refused=message)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, render_template, request
 
+from app import audit
 from app.access import me, signed_in
 from app.worklist import queries
 
@@ -34,12 +35,14 @@ def index() -> str:
         page_size=current_app.extensions["settings"].worklist_page_size,
     )
     page = queries.worklist(user, f)
+    teams, processes = queries.user_teams(user), queries.process_names()
+    audit.record_view("worklist.viewed", user, [t.case_id for t in page.tasks], page=request.full_path)
     return render_template(
         "worklist/index.html",
         page=page,
         f=f,
-        teams=queries.user_teams(user),
-        processes=queries.process_names(),
+        teams=teams,
+        processes=processes,
         now=datetime.now(UTC),
         age=queries.task_age_days,
     )
