@@ -1,7 +1,7 @@
 """audit trail: the cases each view showed, and a trail the database will not let anyone change
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 
 audit_event_case lists every case a view event showed (one narrow row per case), so the
 trail can be searched by case through an index on both databases.
@@ -12,7 +12,6 @@ app's credentials. Alembic's autogenerate does not see triggers, so `flask db ch
 clean. On SQLite a later migration that rebuilds one of these tables (batch mode copies the
 table and drops the old one) drops its triggers with it and must make them again.
 
-The lead re-chains down_revision onto 0009 (accounts) when that lands.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -20,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
