@@ -9,6 +9,7 @@ from flask import Blueprint, abort, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 import forms
+from app import inputs
 from app.access import can_see_case, can_work_task, me, public, signed_in
 from app.cases import services as cases
 from app.engine import EngineError
@@ -64,7 +65,7 @@ def openapi() -> Any:
 def my_tasks() -> Any:
     view = "team" if request.args.get("view") == "team" else "mine"
     try:
-        page_no = max(1, int(request.args.get("page", "1")))
+        page_no = inputs.page_number(request.args.get("page"), strict=True)
     except ValueError:
         return _error(400, "bad_request", "page must be a whole number")
     page = queries.worklist(me(), queries.WorklistFilter(view=view, page=page_no, page_size=100))
