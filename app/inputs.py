@@ -6,6 +6,10 @@
 - Query strings and form values: NUL bytes (which PostgreSQL refuses in text) and, in query
   strings, other control characters (which would split a redirect's headers) are refused with a
   400 before any view runs.
+- JSON bodies (the API, and forms posted as JSON): refused with a 400 when nested more than
+  `JSON_DEPTH_LIMIT` deep (Python's parser would otherwise recurse until it fails), when they
+  use NaN or Infinity (not JSON) or numbers too big to be finite, when a string holds a NUL or
+  half of a surrogate pair (which no database column can store), or when they are not JSON.
 - Query parameters: `page_number`, `whole_number` and `one_of` turn what was typed in a URL into
   a value a page can use: the nearest sensible one, or a ValueError the caller answers with a 400.
 
@@ -15,26 +19,36 @@ because a rule picks up its converters when it is added.
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Collection
+from typing import Any
 
-from flask import Flask, request
+from flask import Flask, Request, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
 
 # PostgreSQL's `integer` (SQLite's is wider; the narrower one decides).
 DB_INT_MAX = 2**31 - 1
+# No form or API call here nests more than a few levels; 64 leaves room and stops the attack.
+JSON_DEPTH_LIMIT = 64
 # Deep enough for any real queue at any page size, small enough that (page - 1) * size fits.
 MAX_PAGE = 1_000_000
 
 # In a query string no control character is meant (and CR or LF would split a redirect's headers).
 _QUERY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 
 def init_inputs(app: Flask) -> None:
-    """Bound URL ids and refuse control characters, for every route of the app."""
+    """Bound URL ids, refuse control characters and unsafe JSON, for every route of the app."""
     app.url_map.converters["int"] = BoundedIntConverter
     app.url_map.converters["default"] = app.url_map.converters["string"] = PlainStringConverter
+    app.json = StrictJSONProvider(app)
+    app.request_class = CheckedRequest
     app.before_request(refuse_control_characters)
 
 
@@ -74,6 +88,73 @@ def refuse_control_characters() -> None:
                 raise BadRequest(
                     "Your answers contain a character that is not allowed. Remove it and try again"
                 )
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, reading with the limits above (a request's `get_json` calls `loads`)."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """The parsed text; BadRequest for a body we refuse, ValueError for one that is not JSON."""
+        text = s.decode(json.detect_encoding(s)) if isinstance(s, bytes) else s
+        if json_depth(text) > JSON_DEPTH_LIMIT:
+            raise BadRequest(f"The request body is nested more than {JSON_DEPTH_LIMIT} levels deep")
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float, **kwargs)
+        _refuse_unstorable_strings(value)
+        return value
+
+
+class CheckedRequest(Request):
+    """Flask's request, saying in words why a JSON body could not be read."""
+
+    def on_json_loading_failed(self, e: ValueError | None) -> Any:
+        if e is None:  # not sent as JSON: Werkzeug's 415 stands
+            return super().on_json_loading_failed(e)
+        raise BadRequest("The request body is not valid JSON")
+
+
+def json_depth(text: str, stop_after: int = JSON_DEPTH_LIMIT) -> int:
+    """How deeply a JSON text nests arrays and objects, counting no further than `stop_after` + 1.
+
+    Strings are blanked first, so brackets inside them do not count. Linear in the text, and
+    never recursive, so it is safe on any body the size limit lets through.
+    """
+    depth = deepest = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub('""', text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > deepest:
+            deepest = depth
+            if deepest > stop_after:
+                break
+    return deepest
+
+
+def _refuse_unstorable_strings(value: Any) -> None:
+    """BadRequest if any key or string holds a NUL or a lone surrogate (depth is already bounded)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_unstorable_strings(key)
+            _refuse_unstorable_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_unstorable_strings(item)
+    elif isinstance(value, str):
+        if "\x00" in value:
+            raise BadRequest("The request body contains a NUL character")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadRequest("The request body contains half of a surrogate pair") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise BadRequest(f"{name} is not a number JSON can carry; send a finite number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise BadRequest(f"{text[:40]} is too large a number")
+    return value
 
 
 def page_number(raw: str | None, *, strict: bool = False) -> int:

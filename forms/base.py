@@ -1,4 +1,4 @@
-"""The registry and the base class every task form shares."""
+"""The base class of every form in the product, the registry and the base class of task forms."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from flask import has_request_context, request
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import BadRequest
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 
@@ -52,7 +55,43 @@ def _as_choice(choice: Any) -> SelectChoice:
     return choice if isinstance(choice, SelectChoice) else SelectChoice(*choice[:2])
 
 
-class TaskForm(FlaskForm):  # type: ignore[misc]
+def json_answers(body: Any) -> ImmutableMultiDict[str, str]:
+    """A JSON body as a form's answers, every value as the text a page would have posted.
+
+    The body must be an object whose values are text, numbers, true/false/null or lists of those
+    (a list is a field posted several times, as checkboxes are); BadRequest for anything else.
+    """
+    if not isinstance(body, dict):
+        raise BadRequest("Send the answers as a JSON object")
+    pairs: list[tuple[str, str]] = []
+    for name, value in body.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, (dict, list)):
+                raise BadRequest(f"The answer to {name[:60]} must be text, a number, true or false")
+            if item is True:
+                pairs.append((name, "y"))
+            elif item is not None and item is not False:
+                pairs.append((name, str(item)))
+    return ImmutableMultiDict(pairs)
+
+
+class GovForm(FlaskForm):  # type: ignore[misc]
+    """The base of every form here: Flask-WTF's, but a form posted as JSON is read as text answers.
+
+    Flask-WTF hands a JSON body to the fields as it is, so a list at the top, or an object or a
+    number as an answer, reached code that expects text and failed with a 500.
+    """
+
+    class Meta(FlaskForm.Meta):  # type: ignore[misc]
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            # Flask-WTF's own sentinel for "read the request" is the only formdata without getlist.
+            reads_request = formdata is not None and not hasattr(formdata, "getlist")
+            if reads_request and has_request_context() and request.is_json and form.is_submitted():
+                return json_answers(request.get_json())
+            return super().wrap_formdata(form, formdata)
+
+
+class TaskForm(GovForm):
     """A form for one human task. Field names become the keys of the task's data."""
 
     form_key: str = ""

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField, ValidationError
 
 from app.timescales.settings import SettingDefinition, parse_setting_value
+from forms.base import GovForm
 from forms.fields import GovDateField, text
 
 
-class SettingForm(FlaskForm):  # type: ignore[misc]
+class SettingForm(GovForm):
     value = StringField("Value", widget=GovTextInput())
 
     def __init__(self, setting: SettingDefinition, *args: Any, **kwargs: Any) -> None:
@@ -28,7 +28,7 @@ class SettingForm(FlaskForm):  # type: ignore[misc]
             raise ValidationError(str(exc)) from None
 
 
-class TermForm(FlaskForm):  # type: ignore[misc]
+class TermForm(GovForm):
     school = text("School", limit=200)
     name = text("Name of the term", limit=60)
     starts_on = GovDateField(
@@ -37,6 +37,6 @@ class TermForm(FlaskForm):  # type: ignore[misc]
     ends_on = GovDateField("End date", "Enter the date the term ends", description="For example, 23 10 2026")
 
 
-class ClosureForm(FlaskForm):  # type: ignore[misc]
+class ClosureForm(GovForm):
     day = GovDateField("Date", "Enter the date the school is closed", description="For example, 2 9 2026")
     reason = text("Reason", limit=200)

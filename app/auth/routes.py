@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
@@ -13,11 +12,12 @@ from wtforms.validators import DataRequired
 from app.access import public, signed_in
 from app.auth import services
 from app.web import safe_next
+from forms.base import GovForm
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
-class LoginForm(FlaskForm):  # type: ignore[misc]
+class LoginForm(GovForm):  # a JSON body is read as text answers, never as objects
     email = StringField(
         "Email address",
         widget=GovTextInput(),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovDateInput,
@@ -27,20 +26,22 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from forms.base import GovForm
+
 YEAR_GROUPS = [SelectChoice("", "Select year group")] + [
     SelectChoice(y, y) for y in ["Nursery", "Reception"] + [f"Year {n}" for n in range(1, 14)]
 ]
 
 
-def not_in_future(message: str) -> Callable[[FlaskForm, DateField], None]:
-    def check(form: FlaskForm, field: DateField) -> None:
+def not_in_future(message: str) -> Callable[[GovForm, DateField], None]:
+    def check(form: GovForm, field: DateField) -> None:
         if field.data and field.data > date.today():
             raise ValidationError(message)
 
     return check
 
 
-class ReferralForm(FlaskForm):  # type: ignore[misc]
+class ReferralForm(GovForm):
     # Choices are the published pathways, set by the page (app/cases/services.PATHWAYS).
     pathway = RadioField(
         "What are you telling us about?",

@@ -1,4 +1,4 @@
-"""Bad input in the address, the query string and form answers gets a clear answer, never a 500.
+"""Bad input in the address, the query string and the body gets a clear answer, never a 500.
 
 Each test names what an attacker (or a mistyped link) sends and what comes back; the walk over
 every route is test_bad_input_walk.py.
@@ -110,3 +110,74 @@ def test_a_nul_byte_in_an_answer_is_refused_and_nothing_is_saved(client: FlaskCl
     assert response.status_code == 400
     assert "Your answers contain a character that is not allowed. Remove it and try again" in text(response)
     assert db.session.scalar(db.select(db.func.count()).select_from(Case)) == 0
+
+
+# -- bodies ------------------------------------------------------------------------------------
+
+
+def test_a_body_over_the_size_limit_is_refused_with_a_413(client: FlaskClient, token: str, people) -> None:
+    limit = client.application.extensions["settings"].max_request_bytes
+    assert limit == 2 * 1024 * 1024
+    login(client, "school@example.org")
+    big = {"concern_reasons": "x" * (limit + 1)}
+    assert client.post("/referrals/new", data=big).status_code == 413
+    task = factories.only_open_task(factories.refer(people["school"]))
+    api = client.post(
+        f"/api/v1/tasks/{task.id}/complete",
+        data="[" + " " * limit + "]",
+        content_type="application/json",
+        headers=bearer(token),
+    )
+    assert api.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"a": ' * 100_000 + "1" + "}" * 100_000,
+        '{"triage_decision": NaN}',
+        '{"triage_decision": Infinity}',
+        '{"triage_reasons": 1e999999}',
+        '{"triage_reasons": "\\u0000"}',
+        '{"triage_reasons": "\\udc00"}',
+        "{not json",
+    ],
+)
+def test_the_api_refuses_json_it_cannot_safely_read_with_a_400(
+    client: FlaskClient, token: str, people, body: str
+) -> None:
+    task = factories.only_open_task(factories.refer(people["school"]))
+    response = client.post(
+        f"/api/v1/tasks/{task.id}/complete", data=body, content_type="application/json", headers=bearer(token)
+    )
+    assert response.status_code == 400 and "Traceback" not in text(response)
+    assert factories.only_open_task(task.case).id == task.id  # nothing moved
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/login", '{"email": {"a": 1}, "password": "demo"}'),
+        ("/login", '{"email": "practitioner@example.org", "password": ["demo", {"x": 1}]}'),
+        ("/login", "[1, 2]"),
+        ("/referrals/new", '"text"'),
+        ("/referrals/new", "[" * 1000 + "]" * 1000),
+        ("/admin/calendars/terms/new", '{"starts_on": [[1, 3, 2026]]}'),
+    ],
+)
+def test_a_page_s_form_posted_as_json_that_is_not_an_object_of_answers_is_refused(
+    client: FlaskClient, url: str, body: str
+) -> None:
+    login(client, "admin@example.org")
+    response = client.post(url, data=body, content_type="application/json")
+    assert response.status_code == 400 and "Traceback" not in text(response)
+
+
+def test_a_page_s_form_posted_as_a_json_object_of_answers_is_read_like_the_page(client: FlaskClient) -> None:
+    response = client.post(
+        "/login",
+        json={"email": "practitioner@example.org", "password": 12345},
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and "The email address or password is not right" in text(response)

@@ -1,10 +1,22 @@
-"""The parsers in app/inputs.py, on their own: query parameters."""
+"""The parsers and limits in app/inputs.py, on their own: query parameters and JSON bodies."""
 
 from __future__ import annotations
 
-import pytest
+import time
 
-from app.inputs import MAX_PAGE, one_of, page_number, whole_number
+import pytest
+from flask import Flask
+from werkzeug.exceptions import BadRequest
+
+from app.inputs import (
+    JSON_DEPTH_LIMIT,
+    MAX_PAGE,
+    StrictJSONProvider,
+    json_depth,
+    one_of,
+    page_number,
+    whole_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -54,3 +66,48 @@ def test_a_choice_is_one_of_those_allowed_or_the_default() -> None:
     assert one_of("team", {"mine", "team"}, "mine") == "team"
     assert one_of("<script>", {"mine", "team"}, "mine") == "mine"
     assert one_of(None, {"mine", "team"}, "mine") == "mine"
+
+
+def test_json_depth_counts_brackets_outside_strings_and_stops_early() -> None:
+    assert json_depth('{"a": [1, {"b": "[[[[{{{"}]}') == 3
+    assert json_depth('"[[[["') == 0
+    assert json_depth('["\\"[[["]') == 1  # an escaped quote does not end the string
+    assert json_depth("[" * 100_000 + "]" * 100_000) == JSON_DEPTH_LIMIT + 1
+
+
+@pytest.fixture
+def provider() -> StrictJSONProvider:
+    return StrictJSONProvider(Flask(__name__))
+
+
+def test_json_nested_deeper_than_the_limit_is_refused_without_recursing(provider: StrictJSONProvider) -> None:
+    assert provider.loads("[" * JSON_DEPTH_LIMIT + "]" * JSON_DEPTH_LIMIT) is not None
+    started = time.perf_counter()
+    with pytest.raises(BadRequest, match="nested more than 64 levels deep"):
+        provider.loads("[" * 100_000 + "]" * 100_000)
+    assert time.perf_counter() - started < 0.5
+    with pytest.raises(BadRequest, match="nested more than 64 levels deep"):
+        provider.loads(b'{"a": ' * 65 + b"1" + b"}" * 65)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{"a": NaN}', "NaN is not a number JSON can carry"),
+        ('{"a": -Infinity}', "-Infinity is not a number JSON can carry"),
+        ('{"a": 1e999999}', "1e999999 is too large a number"),
+        ('{"a": "x\\u0000y"}', "contains a NUL character"),
+        ('{"a\\u0000": 1}', "contains a NUL character"),
+        ('{"a": ["\\ud800"]}', "half of a surrogate pair"),
+    ],
+)
+def test_json_no_database_can_store_is_refused(provider: StrictJSONProvider, body: str, message: str) -> None:
+    with pytest.raises(BadRequest, match=message):
+        provider.loads(body)
+
+
+def test_json_that_is_not_json_is_a_value_error_for_get_json_to_answer(provider: StrictJSONProvider) -> None:
+    for body in ["{not json", "", b"\xff\xfe\xff", '{"a": ' + "1" * 5000 + "}"]:
+        with pytest.raises(ValueError):
+            provider.loads(body)
+    assert provider.loads('{"a": [1, 2.5, "x", true, null]}') == {"a": [1, 2.5, "x", True, None]}
