@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -55,6 +56,36 @@ def _as_choice(choice: Any) -> SelectChoice:
     return choice if isinstance(choice, SelectChoice) else SelectChoice(*choice[:2])
 
 
+# The widest answers any task form may pass on, whatever its fields: a net under fields built
+# straight from WTForms, so that nothing absurd reaches the diagram's arithmetic or the database.
+LARGEST_WHOLE = 1_000_000
+LARGEST_NUMBER = 10**12
+EARLIEST_YEAR, YEARS_AHEAD = 1900, 100
+
+
+def implausible_answer(field: Field, today: date) -> str:
+    """What is wrong with a validated field's value for any task, in the user's words; "" if nothing."""
+    name, value = str(field.label.text).rstrip("?"), field.data
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int):
+        if value > LARGEST_WHOLE:
+            return f"{name} must be {LARGEST_WHOLE:,} or less"
+        if value < -LARGEST_WHOLE:
+            return f"{name} must be {-LARGEST_WHOLE:,} or more"
+    elif isinstance(value, (float, Decimal)):
+        if not (math.isfinite(value) if isinstance(value, float) else value.is_finite()):
+            return f"{name} must be a number"
+        if abs(value) >= LARGEST_NUMBER:
+            return f"{name} must be less than {LARGEST_NUMBER:,}"
+    elif isinstance(value, date):
+        if value.year <= EARLIEST_YEAR:
+            return f"{name} must be after {EARLIEST_YEAR}"
+        if value.year > today.year + YEARS_AHEAD:
+            return f"{name} must be a real date"
+    return ""
+
+
 def json_answers(body: Any) -> ImmutableMultiDict[str, str]:
     """A JSON body as a form's answers, every value as the text a page would have posted.
 
@@ -98,6 +129,16 @@ class TaskForm(GovForm):
 
     def data_fields(self) -> list[Field]:
         return [f for f in self if f.name not in _NOT_DATA]
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        """Validate every field, then refuse what no task can use (see `implausible_answer`)."""
+        valid = bool(super().validate(extra_validators))
+        today = date.today()
+        for field in self.data_fields():
+            if not field.errors and (problem := implausible_answer(field, today)):
+                field.errors = [problem]
+                valid = False
+        return valid
 
     def to_task_data(self) -> dict[str, Any]:
         """The submitted values, converted to plain types, keyed by field name."""
