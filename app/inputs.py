@@ -23,6 +23,7 @@ import json
 import math
 import re
 from collections.abc import Collection
+from itertools import accumulate
 from typing import Any
 
 from flask import Flask, Request, request
@@ -39,8 +40,9 @@ MAX_PAGE = 1_000_000
 
 # In a query string no control character is meant (and CR or LF would split a redirect's headers).
 _QUERY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-_JSON_BRACKET = re.compile(r"[\[\]{}]")
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEPS = bytes.maketrans(b"[]{}", b"\x01\xff\x01\xff")  # read as signed bytes: +1 in, -1 out
 
 
 def init_inputs(app: Flask) -> None:
@@ -96,10 +98,11 @@ class StrictJSONProvider(DefaultJSONProvider):
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         """The parsed text; BadRequest for a body we refuse, ValueError for one that is not JSON."""
         text = s.decode(json.detect_encoding(s)) if isinstance(s, bytes) else s
-        if json_depth(text) > JSON_DEPTH_LIMIT:
+        if json_too_deep(text):
             raise BadRequest(f"The request body is nested more than {JSON_DEPTH_LIMIT} levels deep")
         value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float, **kwargs)
-        _refuse_unstorable_strings(value)
+        if "\\u" in text:  # only an escape can put a NUL or a lone surrogate into a string
+            _refuse_unstorable_strings(value)
         return value
 
 
@@ -112,20 +115,19 @@ class CheckedRequest(Request):
         raise BadRequest("The request body is not valid JSON")
 
 
-def json_depth(text: str, stop_after: int = JSON_DEPTH_LIMIT) -> int:
-    """How deeply a JSON text nests arrays and objects, counting no further than `stop_after` + 1.
+def json_too_deep(text: str, limit: int = JSON_DEPTH_LIMIT) -> bool:
+    """Whether a JSON text nests arrays and objects more than `limit` deep.
 
-    Strings are blanked first, so brackets inside them do not count. Linear in the text, and
-    never recursive, so it is safe on any body the size limit lets through.
+    Brackets inside strings do not count; for broken JSON the deepest prefix counts. Never
+    recursive, and the work is done in C (bytes methods, the regular-expression engine,
+    itertools): on the largest body the size limit lets through it takes from a fraction of the
+    time parsing takes to about three times as long (a body of 2 MB of short strings).
     """
-    depth = deepest = 0
-    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub('""', text)):
-        depth += 1 if bracket.group() in "[{" else -1
-        if depth > deepest:
-            deepest = depth
-            if deepest > stop_after:
-                break
-    return deepest
+    data = text.encode("utf-8", "surrogatepass")
+    if data.count(b"[") + data.count(b"{") <= limit:
+        return False
+    steps = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS).translate(_STEPS)
+    return max(accumulate(memoryview(steps).cast("b"), initial=0)) > limit
 
 
 def _refuse_unstorable_strings(value: Any) -> None:

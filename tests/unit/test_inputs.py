@@ -12,7 +12,7 @@ from app.inputs import (
     JSON_DEPTH_LIMIT,
     MAX_PAGE,
     StrictJSONProvider,
-    json_depth,
+    json_too_deep,
     one_of,
     page_number,
     whole_number,
@@ -68,11 +68,18 @@ def test_a_choice_is_one_of_those_allowed_or_the_default() -> None:
     assert one_of(None, {"mine", "team"}, "mine") == "mine"
 
 
-def test_json_depth_counts_brackets_outside_strings_and_stops_early() -> None:
-    assert json_depth('{"a": [1, {"b": "[[[[{{{"}]}') == 3
-    assert json_depth('"[[[["') == 0
-    assert json_depth('["\\"[[["]') == 1  # an escaped quote does not end the string
-    assert json_depth("[" * 100_000 + "]" * 100_000) == JSON_DEPTH_LIMIT + 1
+def test_json_too_deep_counts_brackets_outside_strings_only() -> None:
+    assert not json_too_deep("[" * 64 + "]" * 64)
+    assert json_too_deep("[" * 65 + "]" * 65)
+    assert json_too_deep("[{" * 33 + "}]" * 33)
+    assert json_too_deep("[1,[" * 65 + "]]" * 65)
+    assert json_too_deep("[" * 100_000)  # broken, but its prefix is deep
+    assert not json_too_deep("[" + "[]," * 100_000 + "[" * 63 + "]" * 63 + "]")  # wide, not deep
+    assert not json_too_deep('["' + "[" * 100 + '"]')  # brackets inside a string
+    assert not json_too_deep('["\\"' + "[" * 100 + '"]')  # an escaped quote does not end it
+    assert json_too_deep('["\\\\", ' + "[" * 65 + "]" * 65 + "]")  # an escaped backslash does
+    assert not json_too_deep("")
+    assert json_too_deep("[" * 3 + "]" * 3, limit=2) and not json_too_deep("[[]]", limit=2)
 
 
 @pytest.fixture
