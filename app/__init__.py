@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from app.config import ROOT, Settings
 from app.extensions import csrf, db, login_manager, migrate
+from app.inputs import init_inputs
 
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
@@ -21,6 +22,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.config.update(settings.flask_config())
     app.config.update(overrides)
     app.extensions["settings"] = settings
+    init_inputs(app)  # before any route is added: rules take their converters when added
     if settings.database_url.startswith("sqlite:///"):
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
 

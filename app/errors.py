@@ -85,6 +85,8 @@ def http_error(error: HTTPException) -> Any:
     heading, advice = (
         _CSRF_PROBLEM if isinstance(error, CSRFError) else _PAGE_PROBLEMS.get(code, _PAGE_PROBLEMS[400])
     )
+    if not isinstance(error, CSRFError) and _chosen_words(error):  # abort(400, "...") says what to fix
+        advice = str(error.description)
     return _page_answer(render_template("errors/problem.html", heading=heading, advice=advice), code, error)
 
 
@@ -116,7 +118,7 @@ def _api_answer(error: HTTPException, code: int) -> Response:
         message = f"This address does not accept {request.method}; it accepts {allowed}"
     elif code == 413:
         message = f"The request is too large: it must be {_size(request.max_content_length)} or less"
-    elif error.description != type(error).description:  # words the code chose: abort(400, "...")
+    elif _chosen_words(error):
         message = str(error.description)
     else:
         message = _API_MESSAGES.get(code, str(error.name))
@@ -134,6 +136,11 @@ def _page_answer(body: str, code: int, error: HTTPException) -> Response:
     response.mimetype = "text/html"
     response.status_code = code
     return response
+
+
+def _chosen_words(error: HTTPException) -> bool:
+    """True if the code that raised the error gave its own words: abort(400, "...")."""
+    return bool(error.description) and error.description != type(error).description
 
 
 def _code_name(error: HTTPException) -> str:

@@ -1,13 +1,17 @@
-"""The registry and the base class every task form shares."""
+"""The base class of every form in the product, the registry and the base class of task forms."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from flask import has_request_context, request
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import BadRequest
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 
@@ -52,13 +56,89 @@ def _as_choice(choice: Any) -> SelectChoice:
     return choice if isinstance(choice, SelectChoice) else SelectChoice(*choice[:2])
 
 
-class TaskForm(FlaskForm):  # type: ignore[misc]
+# The widest answers any task form may pass on, whatever its fields: a net under fields built
+# straight from WTForms, so that nothing absurd reaches the diagram's arithmetic or the database.
+LARGEST_WHOLE = 1_000_000
+LARGEST_NUMBER = 10**12
+EARLIEST_YEAR, YEARS_AHEAD = 1900, 100
+
+
+def implausible_answer(field: Field, today: date) -> str:
+    """What is wrong with a validated field's value for any task, in the user's words; "" if nothing."""
+    name, value = str(field.label.text).rstrip("?"), field.data
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int):
+        if value > LARGEST_WHOLE:
+            return f"{name} must be {LARGEST_WHOLE:,} or less"
+        if value < -LARGEST_WHOLE:
+            return f"{name} must be {-LARGEST_WHOLE:,} or more"
+    elif isinstance(value, (float, Decimal)):
+        if not (math.isfinite(value) if isinstance(value, float) else value.is_finite()):
+            return f"{name} must be a number"
+        if abs(value) >= LARGEST_NUMBER:
+            return f"{name} must be less than {LARGEST_NUMBER:,}"
+    elif isinstance(value, date):
+        if value.year <= EARLIEST_YEAR:
+            return f"{name} must be after {EARLIEST_YEAR}"
+        if value.year > today.year + YEARS_AHEAD:
+            return f"{name} must be a real date"
+    return ""
+
+
+def json_answers(body: Any) -> ImmutableMultiDict[str, str]:
+    """A JSON body as a form's answers, every value as the text a page would have posted.
+
+    The body must be an object whose values are text, numbers, true/false/null or lists of those
+    (a list is a field posted several times, as checkboxes are); BadRequest for anything else.
+    """
+    if not isinstance(body, dict):
+        raise BadRequest("Send the answers as a JSON object")
+    pairs: list[tuple[str, str]] = []
+    for name, value in body.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, (dict, list)):
+                raise BadRequest(f"The answer to {name[:60]} must be text, a number, true or false")
+            if item is True:
+                pairs.append((name, "y"))
+            elif item is not None and item is not False:
+                pairs.append((name, str(item)))
+    return ImmutableMultiDict(pairs)
+
+
+class GovForm(FlaskForm):  # type: ignore[misc]
+    """The base of every form here: Flask-WTF's, but a form posted as JSON is read as text answers.
+
+    Flask-WTF hands a JSON body to the fields as it is, so a list at the top, or an object or a
+    number as an answer, reached code that expects text and failed with a 500.
+    """
+
+    class Meta(FlaskForm.Meta):  # type: ignore[misc]
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            # Flask-WTF's own sentinel for "read the request" is the only formdata without getlist.
+            reads_request = formdata is not None and not hasattr(formdata, "getlist")
+            if reads_request and has_request_context() and request.is_json and form.is_submitted():
+                return json_answers(request.get_json())
+            return super().wrap_formdata(form, formdata)
+
+
+class TaskForm(GovForm):
     """A form for one human task. Field names become the keys of the task's data."""
 
     form_key: str = ""
 
     def data_fields(self) -> list[Field]:
         return [f for f in self if f.name not in _NOT_DATA]
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        """Validate every field, then refuse what no task can use (see `implausible_answer`)."""
+        valid = bool(super().validate(extra_validators))
+        today = date.today()
+        for field in self.data_fields():
+            if not field.errors and (problem := implausible_answer(field, today)):
+                field.errors = [problem]
+                valid = False
+        return valid
 
     def to_task_data(self) -> dict[str, Any]:
         """The submitted values, converted to plain types, keyed by field name."""

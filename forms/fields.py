@@ -6,8 +6,10 @@ form module when a class is registered.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import wtforms
@@ -54,16 +56,54 @@ def options(spec: str) -> Choices:
     ]
 
 
+# A date on a child's case is after 1900 and, unless a field says otherwise, within the child's
+# lifetime (up to 25 for these services) before today and a few years after it.
+FLOOR_YEAR = 1900
+YEARS_BACK, YEARS_AHEAD = 25, 5
+LIMITS = {  # limit: (the date is acceptable if, the message's ending)
+    "past": (lambda day, today: day <= today, "must be today or in the past"),
+    "before_today": (lambda day, today: day < today, "must be in the past"),
+    "future": (lambda day, today: day >= today, "must be today or in the future"),
+}
+
+
+def long_date(day: date) -> str:
+    """A date as GOV.UK writes it: 3 December 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def years_from(day: date, years: int) -> date:
+    """The same day `years` later (or earlier); 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 class GovDateField(wtforms.DateField):  # type: ignore[misc]
     """GOV.UK day, month and year boxes: a page posts three values, the JSON API one ("27 3 2026").
 
-    Nothing typed is None; `message` makes an answer required; `limit` is "past" or "future".
+    Nothing typed is None; `message` makes an answer required; `limit` is "past", "future" or
+    "before_today". Which dates are plausible is a property of the field: after 1900, and no more
+    than `years_back` years before today nor `years_ahead` years after it.
     """
 
-    def __init__(self, label: str, message: str = "", *, limit: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        label: str,
+        message: str = "",
+        *,
+        limit: str = "",
+        years_back: int = YEARS_BACK,
+        years_ahead: int = YEARS_AHEAD,
+        **kwargs: Any,
+    ) -> None:
+        if limit and limit not in LIMITS:
+            raise ValueError(f"limit must be one of {', '.join(LIMITS)}, not {limit!r}")
         kwargs.setdefault("description", "For example, 27 3 2026")
         super().__init__(label, format="%d %m %Y", widget=gov.GovDateInput(), **kwargs)
         self.message, self.limit, self.error_name = message, limit, label
+        self.years_back, self.years_ahead = years_back, years_ahead
         self.flags.required = bool(message)
 
     def process_formdata(self, valuelist: list[str]) -> None:
@@ -89,10 +129,58 @@ class GovDateField(wtforms.DateField):  # type: ignore[misc]
     def pre_validate(self, form: Any) -> None:
         if self.message and self.data is None and not self.process_errors:
             raise StopValidation(self.message)
-        if self.data and self.limit == "past" and self.data > date.today():
-            raise ValidationError(f"{self.error_name} must be today or in the past")
-        if self.data and self.limit == "future" and self.data < date.today():
-            raise ValidationError(f"{self.error_name} must be today or in the future")
+        if self.data is not None and (problem := self.implausible(self.data, date.today())):
+            raise ValidationError(problem)
+
+    def implausible(self, day: date, today: date) -> str:
+        """What is wrong with `day` as an answer to this field, in the user's words; "" if nothing."""
+        if day.year <= FLOOR_YEAR:
+            return f"{self.error_name} must be after {FLOOR_YEAR}"
+        if self.limit:
+            acceptable, ending = LIMITS[self.limit]
+            if not acceptable(day, today):
+                return f"{self.error_name} {ending}"
+        if day <= (earliest := years_from(today, -self.years_back)):
+            return f"{self.error_name} must be after {long_date(earliest)}"
+        if day >= (latest := years_from(today, self.years_ahead)):
+            return f"{self.error_name} must be before {long_date(latest)}"
+        return ""
+
+
+# A number typed into a form has at most this many digits before or after the point; anything
+# longer ("1e999999", "0.000…1") is a typing error, and would overflow the arithmetic downstream.
+MOST_DIGITS = 12
+
+
+def sensible_number(value: Decimal | float) -> bool:
+    """Finite (no NaN, sNaN or Infinity) and no more than MOST_DIGITS digits either side of the point."""
+    if isinstance(value, float):
+        return math.isfinite(value) and abs(value) < 10**MOST_DIGITS
+    return value.is_finite() and -MOST_DIGITS <= value.adjusted() < MOST_DIGITS
+
+
+class GovDecimalField(wtforms.DecimalField):  # type: ignore[misc]
+    """A decimal typed in a text box; NaN, Infinity and absurd exponents get the invalid message."""
+
+    def __init__(self, label: str, validators: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", gov.GovTextInput())
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not sensible_number(self.data):
+            self.data = None
+            raise ValueError(self.invalid_value_message or "Enter a number")
+
+
+class GovFloatField(wtforms.FloatField):  # type: ignore[misc]
+    """A number typed in a text box, kept as a float; NaN, Infinity and absurd sizes are refused."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not sensible_number(self.data):
+            self.data = None
+            raise ValueError(self.invalid_value_message or "Enter a number")
 
 
 def radio(label: str, choices: str, message: str) -> wtforms.RadioField:
@@ -127,17 +215,24 @@ def textarea(label: str, message: str = "") -> wtforms.TextAreaField:
     return text(label, message, limit=5000)
 
 
-def number(label: str, message: str, name: str = "", *, whole: bool = False) -> wtforms.Field:
-    """A percentage from 0 to 100, or (`whole`) a count of 0 or more, typed in a text input."""
+def number(
+    label: str, message: str, name: str = "", *, whole: bool = False, most: int = 10_000
+) -> wtforms.Field:
+    """A percentage from 0 to 100, or (`whole`) a count from 0 to `most`, typed in a text input."""
     name = name or label.removesuffix(" (%)")
-    top, bad = (float("inf"), "0 or more") if whole else (100.0, "between 0 and 100")
     invalid = f"{name} must be a whole number, like 12" if whole else f"{name} must be a number, like 85.5"
 
     def within(form: Any, field: wtforms.Field) -> None:  # a typing error (data None) has its own message
-        if field.data is not None and not 0 <= field.data <= top:
-            raise ValidationError(f"{name} must be {bad}")
+        if field.data is None:
+            return
+        if whole and field.data < 0:
+            raise ValidationError(f"{name} must be 0 or more")
+        if whole and field.data > most:
+            raise ValidationError(f"{name} must be {most:,} or less")
+        if not whole and not 0 <= field.data <= 100:
+            raise ValidationError(f"{name} must be between 0 and 100")
 
-    field, checks = wtforms.IntegerField if whole else wtforms.FloatField, [InputRequired(message), within]
+    field, checks = wtforms.IntegerField if whole else GovFloatField, [InputRequired(message), within]
     return field(label, checks, invalid_value_message=invalid, widget=gov.GovTextInput())
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextInput
 from wtforms import RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.models import Role, Team
+from forms.base import GovForm
 
 _strip = [lambda v: v.strip() if isinstance(v, str) else v]
 
@@ -28,10 +28,10 @@ class TeamsField(SelectMultipleField):  # type: ignore[misc]
     def pre_validate(self, form: Any) -> None:
         listed = {choice.value for choice in self.choices or []}
         if any(value not in listed for value in self.data or []):
-            raise ValueError("Select teams from the list")
+            raise ValidationError("Select teams from the list")
 
 
-class AccountForm(FlaskForm):  # type: ignore[misc]
+class AccountForm(GovForm):
     """The name, role and teams of an account (and its email, when it is created)."""
 
     email = StringField(
@@ -73,5 +73,5 @@ class AccountForm(FlaskForm):  # type: ignore[misc]
             del self.email
 
 
-class ConfirmForm(FlaskForm):  # type: ignore[misc]
+class ConfirmForm(GovForm):
     """A button that confirms an action (the CSRF token is all it carries)."""

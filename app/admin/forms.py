@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField, ValidationError
 
 from app.timescales.settings import SettingDefinition, parse_setting_value
+from forms.base import GovForm
 from forms.fields import GovDateField, text
 
 
-class SettingForm(FlaskForm):  # type: ignore[misc]
+class SettingForm(GovForm):
     value = StringField("Value", widget=GovTextInput())
 
     def __init__(self, setting: SettingDefinition, *args: Any, **kwargs: Any) -> None:
@@ -22,21 +22,32 @@ class SettingForm(FlaskForm):  # type: ignore[misc]
         self.value.description = setting.description
 
     def validate_value(self, field: StringField) -> None:
+        # Python will not read a number of more than 4,300 digits; no setting needs more than 9.
+        if len((field.data or "").strip().lstrip("-")) > 9:
+            raise ValidationError(self.setting.range_message())
         try:
             parse_setting_value(self.setting, field.data)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 
 
-class TermForm(FlaskForm):  # type: ignore[misc]
+# School calendars matter for the cases open now: terms from the last 10 years to 5 years ahead.
+TERM_YEARS = {"years_back": 10, "years_ahead": 5}
+
+
+class TermForm(GovForm):
     school = text("School", limit=200)
     name = text("Name of the term", limit=60)
     starts_on = GovDateField(
-        "Start date", "Enter the date the term starts", description="For example, 1 9 2026"
+        "Start date", "Enter the date the term starts", description="For example, 1 9 2026", **TERM_YEARS
     )
-    ends_on = GovDateField("End date", "Enter the date the term ends", description="For example, 23 10 2026")
+    ends_on = GovDateField(
+        "End date", "Enter the date the term ends", description="For example, 23 10 2026", **TERM_YEARS
+    )
 
 
-class ClosureForm(FlaskForm):  # type: ignore[misc]
-    day = GovDateField("Date", "Enter the date the school is closed", description="For example, 2 9 2026")
+class ClosureForm(GovForm):
+    day = GovDateField(
+        "Date", "Enter the date the school is closed", description="For example, 2 9 2026", **TERM_YEARS
+    )
     reason = text("Reason", limit=200)

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 import forms
-from app import audit
+from app import audit, inputs
 from app.access import can_see_case, can_work_task, me, public, signed_in
 from app.api.auth import authenticate_api_call
 from app.api.errors import json_error
@@ -67,7 +67,7 @@ def openapi() -> Any:
 def my_tasks() -> Any:
     view = "team" if request.args.get("view") == "team" else "mine"
     try:
-        page_no = max(1, int(request.args.get("page", "1")))
+        page_no = inputs.page_number(request.args.get("page"), strict=True)
     except ValueError:
         return json_error(400, "bad_request", "page must be a whole number")
     page = queries.worklist(me(), queries.WorklistFilter(view=view, page=page_no, page_size=100))

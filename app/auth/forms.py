@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from wtforms import PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length
+
+from forms.base import GovForm
 
 
 def _password(label: str, message: str, **kwargs: object) -> PasswordField:
     return PasswordField(label, widget=GovPasswordInput(), validators=[DataRequired(message)], **kwargs)
 
 
-class LoginForm(FlaskForm):  # type: ignore[misc]
+class LoginForm(GovForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
@@ -24,7 +25,7 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
     password = _password("Password", "Enter your password")
 
 
-class ChangePasswordForm(FlaskForm):  # type: ignore[misc]
+class ChangePasswordForm(GovForm):
     current_password = _password("Current password", "Enter your current password")
     new_password = _password("New password", "Enter a new password")
     confirm_password = _password("Confirm new password", "Confirm your new password")

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
@@ -16,8 +11,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
-    DecimalField,
     IntegerField,
     RadioField,
     SelectField,
@@ -27,56 +20,66 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from forms.base import GovForm
+from forms.fields import GovDateField, GovDecimalField
+
 YEAR_GROUPS = [SelectChoice("", "Select year group")] + [
     SelectChoice(y, y) for y in ["Nursery", "Reception"] + [f"Year {n}" for n in range(1, 14)]
 ]
 
 
-def not_in_future(message: str) -> Callable[[FlaskForm, DateField], None]:
-    def check(form: FlaskForm, field: DateField) -> None:
-        if field.data and field.data > date.today():
-            raise ValidationError(message)
-
-    return check
+def at_most(label: str, limit: int) -> Length:
+    """Length(max=limit) with the GOV.UK message for it."""
+    return Length(max=limit, message=f"{label} must be {limit} characters or less")
 
 
-class ReferralForm(FlaskForm):  # type: ignore[misc]
+def sessions(label: str, name: str) -> IntegerField:
+    """An optional count of school sessions: two a day, so no more than 400 in a school year."""
+    return IntegerField(
+        label,
+        widget=GovTextInput(),
+        invalid_value_message=f"{name} must be a whole number, like 120",
+        validators=[Optional(), NumberRange(0, 400, f"{name} must be between 0 and 400")],
+    )
+
+
+class ReferralForm(GovForm):
     # Choices are the published pathways, set by the page (app/cases/services.PATHWAYS).
     pathway = RadioField(
         "What are you telling us about?",
         widget=GovRadioInput(),
         default="early_help",  # what a referral meant before there were pathways to choose
+        invalid_choice_message="Select what you are telling us about",
         validators=[DataRequired("Select what you are telling us about")],
     )
     first_name = StringField(
         "First name",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter the child's first name"), Length(max=100)],
+        validators=[DataRequired("Enter the child's first name"), at_most("First name", 100)],
     )
     last_name = StringField(
         "Last name",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter the child's last name"), Length(max=100)],
+        validators=[DataRequired("Enter the child's last name"), at_most("Last name", 100)],
     )
-    date_of_birth = DateField(
+    # The services are for children and young people: born within the last 25 years.
+    date_of_birth = GovDateField(
         "Date of birth",
-        widget=GovDateInput(),
-        format="%d %m %Y",
+        "Enter the child's date of birth",
+        limit="before_today",
+        years_back=25,
         description="For example, 27 3 2014",
-        validators=[
-            InputRequired("Enter the child's date of birth"),
-            not_in_future("Date of birth must be in the past"),
-        ],
     )
     school = StringField(
         "School",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter the child's school"), Length(max=200)],
+        validators=[DataRequired("Enter the child's school"), at_most("School", 200)],
     )
     year_group = SelectField(
         "Year group",
         choices=YEAR_GROUPS,
         widget=GovSelect(),
+        invalid_choice_message="Select the year group",
         validators=[DataRequired("Select the year group")],
     )
     send_support = BooleanField("Receives SEN support", widget=GovCheckboxInput())
@@ -84,57 +87,46 @@ class ReferralForm(FlaskForm):  # type: ignore[misc]
     looked_after = BooleanField("Is looked after by the local authority", widget=GovCheckboxInput())
     has_social_worker = BooleanField("Has a social worker", widget=GovCheckboxInput())
     social_worker_name = StringField(
-        "Social worker's name", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
-    )
-    attendance_percent = DecimalField(
-        "Attendance this school year (%)",
+        "Social worker's name",
         widget=GovTextInput(),
+        validators=[Optional(), at_most("Social worker's name", 200)],
+    )
+    attendance_percent = GovDecimalField(
+        "Attendance this school year (%)",
         places=1,
+        invalid_value_message="Attendance must be a number, like 84.5",
         description="The percentage of possible sessions attended, for example 84.5",
         validators=[
             InputRequired("Enter the child's attendance as a percentage"),
             NumberRange(0, 100, "Attendance must be between 0 and 100"),
         ],
     )
-    sessions_possible = IntegerField(
-        "Possible sessions so far",
-        widget=GovTextInput(),
-        validators=[Optional(), NumberRange(0, 400, "Possible sessions must be between 0 and 400")],
-    )
-    unauthorised_sessions = IntegerField(
-        "Unauthorised absences (sessions)",
-        widget=GovTextInput(),
-        validators=[Optional(), NumberRange(0, 400, "Unauthorised sessions must be between 0 and 400")],
-    )
+    sessions_possible = sessions("Possible sessions so far", "Possible sessions")
+    unauthorised_sessions = sessions("Unauthorised absences (sessions)", "Unauthorised sessions")
     concern_reasons = TextAreaField(
         "Reasons for concern",
         widget=GovTextArea(),
         description="What the school has seen, what it has tried, and what the family has said",
-        validators=[DataRequired("Enter the reasons for concern"), Length(max=5000)],
+        validators=[DataRequired("Enter the reasons for concern"), at_most("Reasons for concern", 5000)],
     )
     referrer_name = StringField(
-        "Your name", widget=GovTextInput(), validators=[DataRequired("Enter your name"), Length(max=200)]
+        "Your name",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter your name"), at_most("Your name", 200)],
     )
     referrer_role = StringField(
         "Your role",
         widget=GovTextInput(),
         description="For example, designated safeguarding lead or attendance officer",
-        validators=[DataRequired("Enter your role"), Length(max=200)],
+        validators=[DataRequired("Enter your role"), at_most("Your role", 200)],
     )
     referrer_organisation = StringField(
         "Your organisation",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter your organisation"), Length(max=200)],
+        validators=[DataRequired("Enter your organisation"), at_most("Your organisation", 200)],
     )
-    referral_date = DateField(
-        "Date of referral",
-        widget=GovDateInput(),
-        format="%d %m %Y",
-        validators=[
-            InputRequired("Enter the date of referral"),
-            not_in_future("Date of referral must be today or in the past"),
-        ],
-    )
+    # A referral is recorded as it arrives: not in the future, and not more than a year old.
+    referral_date = GovDateField("Date of referral", "Enter the date of referral", limit="past", years_back=1)
 
     def validate_social_worker_name(self, field: StringField) -> None:
         if self.has_social_worker.data and not (field.data or "").strip():

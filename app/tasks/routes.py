@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response
 
 import forms
-from app import audit
+from app import audit, inputs
 from app.access import can_manage_task, can_see_case, can_work_task, me, signed_in
 from app.auth.services import get_user
 from app.engine import EngineError
@@ -104,7 +104,7 @@ def release(task_id: str) -> Response | tuple[str, int]:
 def assign(task_id: str) -> Response | tuple[str, int]:
     task = _visible_task(task_id)
     try:
-        assignee = get_user(int(request.form.get("assignee_id", "0")))
+        assignee = get_user(inputs.whole_number(request.form.get("assignee_id"), 0) or 0)
     except (LookupError, ValueError):
         return _refused(task, services.NotAllowed("Select a person to assign the task to"))
     try:

@@ -117,6 +117,10 @@ def test_a_taken_or_malformed_email_is_refused_and_the_form_keeps_what_was_typed
     for message in ["Enter their email address", "Enter their full name", "Select their role"]:
         assert message in text(bad)
     assert "Select teams from the list" in text(bad)
+    unlisted = client.post(
+        "/accounts/new", data={"email": "new@example.org", "name": "X Y", "role": "admin", "teams": ["99999"]}
+    )
+    assert unlisted.status_code == 400 and "Select teams from the list" in text(unlisted)
 
 
 def test_changing_a_role_and_teams_is_audited_with_before_and_after(client) -> None:

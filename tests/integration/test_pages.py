@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -30,7 +31,7 @@ REFERRAL = {
     "referrer_name": "Sam Taylor",
     "referrer_role": "Attendance officer",
     "referrer_organisation": "Hammond Academy",
-    "referral_date": ["2", "11", "2026"],
+    "referral_date": date.today().strftime("%-d %-m %Y").split(),  # a referral is at most a year old
 }
 
 

@@ -179,7 +179,7 @@ BAD = [
         "referral.review",
         {"review_attendance_percent": "nan"},
         "review_attendance_percent",
-        "Attendance since the last review must be between 0 and 100",
+        "Attendance since the last review must be a number, like 85.5",
     ),
     (
         "referral.review",
