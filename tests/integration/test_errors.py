@@ -31,9 +31,6 @@ def token(ctx) -> str:
 def unhandled(ctx, monkeypatch) -> Iterator[None]:
     """Let the app turn exceptions into answers, as in production (tests let them propagate)."""
     monkeypatch.setitem(ctx.config, "PROPAGATE_EXCEPTIONS", False)
-    # The session's migrations ran Alembic's logging.config.fileConfig, which disables every
-    # logger that existed before it; a served app never runs migrations in its own process.
-    monkeypatch.setattr(ctx.logger, "disabled", False)
     yield
 
 
