@@ -15,7 +15,7 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 import forms
-from app.engine import Engine, InvalidDiagram, ParsedDiagram, content_hash, parse_diagram
+from app.engine import MB, Engine, InvalidDiagram, Limits, ParsedDiagram, content_hash, parse_diagram
 from app.extensions import db
 from app.models import ProcessVersion, Team
 from app.workflow.helpers import diagram_helpers
@@ -122,7 +122,8 @@ class ProcessLibrary:
 def init_library(app: Flask) -> None:
     settings = app.extensions["settings"]
     forms.load_all()
-    engine = Engine(diagram_helpers())
+    limits = Limits(settings.expression_time_limit_seconds, settings.expression_memory_limit_mb * MB)
+    engine = Engine(diagram_helpers(), limits)
     library = ProcessLibrary(settings.processes_dir, engine)
     library.load_shipped()
     app.extensions["engine"] = engine
