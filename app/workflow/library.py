@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 import forms
 from app.engine import MB, Engine, InvalidDiagram, Limits, ParsedDiagram, content_hash, parse_diagram
+from app.engine.expressions import expression_problems
 from app.extensions import db
 from app.models import ProcessVersion, Team
 from app.workflow.helpers import diagram_helpers
@@ -75,7 +76,8 @@ class ProcessLibrary:
         self._local = threading.local()
 
     def load_shipped(self) -> None:
-        """Parse every diagram in processes/ and check its forms; raise listing every problem."""
+        """Parse every diagram in processes/, compile every expression in it as the engine will run
+        it, and check its forms and messages; raise InvalidDiagram listing every problem."""
         problems: list[str] = []
         for path in sorted(self.processes_dir.glob("*.bpmn")):
             xml = path.read_bytes()
@@ -86,6 +88,7 @@ class ProcessLibrary:
             except InvalidDiagram as exc:
                 problems.extend(exc.problems)
                 continue
+            problems.extend(expression_problems(xml, diagram, path.name))
             problems.extend(form_problems(diagram, path.name))
             self.shipped[diagram.process_id] = ShippedDiagram(path, xml, diagram, dmn)
         problems.extend(message_problems({pid: s.diagram for pid, s in self.shipped.items()}))
@@ -119,13 +122,28 @@ class ProcessLibrary:
         return diagram
 
 
+class LibraryRefused(SystemExit):
+    """The app does not start: a diagram in processes/ cannot be used. Exits with the problems
+    listed one a line (a command, gunicorn), not a traceback."""
+
+    def __init__(self, processes_dir: Path, problems: list[str]) -> None:
+        listed = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(
+            f"The diagrams in {processes_dir} cannot be used, so the app will not start:\n{listed}"
+        )
+        self.problems = problems
+
+
 def init_library(app: Flask) -> None:
     settings = app.extensions["settings"]
     forms.load_all()
     limits = Limits(settings.expression_time_limit_seconds, settings.expression_memory_limit_mb * MB)
     engine = Engine(diagram_helpers(), limits)
     library = ProcessLibrary(settings.processes_dir, engine)
-    library.load_shipped()
+    try:
+        library.load_shipped()
+    except InvalidDiagram as exc:
+        raise LibraryRefused(settings.processes_dir, exc.problems) from None
     app.extensions["engine"] = engine
     app.extensions["library"] = library
 
