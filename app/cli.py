@@ -96,7 +96,11 @@ def create_user_command(email: str, name: str, role: str, team_names: tuple[str,
 
 @processes_cli.command("publish")
 def publish() -> None:
-    """Publish every diagram in processes/ whose content is new."""
+    """Make the content of every diagram in processes/ its process's current version.
+
+    New content is published as a new version; content equal to an earlier version makes
+    that version current again.
+    """
     from app.engine import InvalidDiagram
     from app.workflow.library import publish_shipped
 
@@ -105,8 +109,12 @@ def publish() -> None:
     except InvalidDiagram as exc:
         raise click.ClickException("\n".join(exc.problems)) from exc
     db.session.commit()
-    for version in published:
-        click.echo(f"Published {version.name} version {version.number}")
+    for publication in published:
+        version = publication.version
+        if publication.restored:
+            click.echo(f"Restored {version.name} version {version.number} as the current version")
+        else:
+            click.echo(f"Published {version.name} version {version.number}")
     if not published:
         click.echo("Every process is up to date")
 

@@ -5,17 +5,21 @@ publishing a file is exact: its content becomes the current version, whatever wa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
 from flask import Flask
+from sqlalchemy import delete, select
 
 import tests.fixtures.forms  # noqa: F401 - registers the test form the small diagrams use
 from app.engine import Engine, InvalidDiagram, parse_diagram
 from app.engine.expressions import diagram_expressions, expression_problems
+from app.extensions import db
+from app.models import AuditEvent, ProcessVersion
 from app.workflow.helpers import diagram_helpers
-from app.workflow.library import ProcessLibrary
+from app.workflow.library import ProcessLibrary, current_version, publish_shipped
 from tests.fixtures.diagrams import due_step, hand_off_sender, script_step, stepped, timer_step, two_step
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
@@ -155,3 +159,88 @@ def test_a_command_refuses_to_start_with_the_problems_listed_not_a_traceback(tmp
     assert "Traceback" not in result.stderr
     assert "cannot be used, so the app will not start" in result.stderr
     assert "t.bpmn: The condition on the flow f_go does not compile" in result.stderr
+
+
+# -- publishing is exact ----------------------------------------------------------------------
+
+
+def version_one() -> bytes:
+    return two_step(process_id="publish_exact")
+
+
+def version_two() -> bytes:
+    return two_step(process_id="publish_exact").replace(
+        b"Do the first thing well.", b"Do the first thing better."
+    )
+
+
+@pytest.fixture
+def shipping(ctx: Flask, tmp_path: Path) -> Iterator[Path]:
+    """The app's library pointed at a folder of our own, so a test can ship and reship files."""
+    real = ctx.extensions["library"]
+    yield tmp_path
+    ctx.extensions["library"] = real
+    db.session.rollback()
+    db.session.execute(delete(ProcessVersion).where(ProcessVersion.process_id == "publish_exact"))
+    db.session.commit()
+
+
+def ship(ctx: Flask, folder: Path, xml: bytes) -> str:
+    """Put `xml` in the folder, start the library on it, run `flask processes publish`."""
+    ctx.extensions["library"] = library_of(folder, ("publish_exact.bpmn", xml))
+    result = ctx.test_cli_runner().invoke(args=["processes", "publish"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def versions() -> list[tuple[int, bool]]:
+    db.session.expire_all()
+    return [
+        (v.number, v.is_current)
+        for v in db.session.scalars(
+            select(ProcessVersion)
+            .where(ProcessVersion.process_id == "publish_exact")
+            .order_by(ProcessVersion.number)
+        )
+    ]
+
+
+def test_publishing_an_earlier_content_again_makes_that_version_current(ctx: Flask, shipping: Path) -> None:
+    assert ship(ctx, shipping, version_one()) == "Published Two step version 1\n"
+    assert ship(ctx, shipping, version_two()) == "Published Two step version 2\n"
+    assert versions() == [(1, False), (2, True)]
+
+    output = ship(ctx, shipping, version_one())
+
+    assert output == "Restored Two step version 1 as the current version\n"
+    assert versions() == [(1, True), (2, False)]
+    assert current_version("publish_exact").number == 1  # new cases start on it
+    assert ship(ctx, shipping, version_one()) == "Every process is up to date\n"
+    assert ship(ctx, shipping, version_two()) == "Restored Two step version 2 as the current version\n"
+    assert versions() == [(1, False), (2, True)]
+    trail = db.session.execute(
+        select(AuditEvent.action, AuditEvent.detail)
+        .where(AuditEvent.detail.like("Two step version %"))
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [tuple(row) for row in trail] == [
+        ("process.published", "Two step version 1"),
+        ("process.published", "Two step version 2"),
+        ("process.restored", "Two step version 1"),
+        ("process.restored", "Two step version 2"),
+    ]
+
+
+def test_a_version_that_is_current_alongside_another_is_made_the_only_current_one(
+    ctx: Flask, shipping: Path
+) -> None:
+    ship(ctx, shipping, version_one())
+    ship(ctx, shipping, version_two())
+    first = db.session.scalar(
+        select(ProcessVersion).where(ProcessVersion.process_id == "publish_exact", ProcessVersion.number == 1)
+    )
+    first.is_current = True  # two current versions: never "up to date" while another stays current
+    db.session.commit()
+    assert ship(ctx, shipping, version_two()) == "Restored Two step version 2 as the current version\n"
+    assert versions() == [(1, False), (2, True)]
+    assert [p.version.number for p in publish_shipped()] == []
