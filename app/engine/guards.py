@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import operator
 import re
-import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -30,11 +29,12 @@ from app.engine.limits import (
 )
 from app.engine.limits import current_meter as meter
 
-_NUMBERS = frozenset({int, float, bool, Decimal})
+NUMBERS = frozenset({int, float, bool, Decimal})
 _SCALARS = frozenset({int, float, bool, str, type(None), Decimal, date, datetime, time, timedelta})
 _SEQUENCES = (str, bytes, list, tuple)
 POINTER_BYTES = 8  # bytes per item of a list or tuple
-_SAVEABLE = _SCALARS | {UUID, list, tuple, dict, set, frozenset}
+# What the case's saved data can hold (app/engine/serialization.py; a set comes back a list).
+_SAVEABLE = (_SCALARS - {time}) | {UUID, list, tuple, dict, set, frozenset}
 
 
 def text_bytes(text: str) -> int:
@@ -53,6 +53,12 @@ def _too_many_digits() -> TooMuch:
     return TooMuch(f"a number with more than {MAX_INT_DIGITS:,} digits")
 
 
+def check_decimal_digits(value: Decimal) -> None:
+    """Refuse a decimal whose whole-number or fixed-point form would be too long to build."""
+    if value.is_finite() and abs(value.adjusted()) > MAX_INT_DIGITS:
+        raise _too_many_digits()
+
+
 def _check_bits(bits: int) -> None:
     if bits > MAX_INT_BITS:
         raise _too_many_digits()
@@ -62,7 +68,7 @@ def _check_bits(bits: int) -> None:
 
 
 def add(a: Any, b: Any) -> Any:
-    if type(a) in _NUMBERS and type(b) in _NUMBERS:  # the usual case; a sum grows one bit at most
+    if type(a) in NUMBERS and type(b) in NUMBERS:  # the usual case; a sum grows one bit at most
         return a + b
     if isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
         meter().charge(_seq_bytes(a) + _seq_bytes(b), "joining two long values")
@@ -126,7 +132,7 @@ def bit_xor(a: Any, b: Any) -> Any:
 
 
 def sub(a: Any, b: Any) -> Any:
-    if type(a) in _NUMBERS and type(b) in _NUMBERS:
+    if type(a) in NUMBERS and type(b) in NUMBERS:
         return a - b
     return _collection_op(a, b, operator.sub)
 
@@ -155,7 +161,7 @@ _INPLACE: dict[str, Callable[[Any, Any], Any]] = {
 
 def inplace(op: str, x: Any, y: Any) -> Any:
     """`x op= y`: guarded like `x op y`; lists and dicts change in place, as in Python."""
-    if type(x) in _NUMBERS and type(y) in _NUMBERS and op in ("+=", "-="):  # the usual case: a counter
+    if type(x) in NUMBERS and type(y) in NUMBERS and op in ("+=", "-="):  # the usual case: a counter
         return x + y if op == "+=" else x - y
     if op == "+=" and type(x) is list:
         meter().charge(_seq_bytes(y) if isinstance(y, _SEQUENCES) else 0, "joining two long values")
@@ -268,110 +274,8 @@ def format_value(value: Any, conversion: int = -1, spec: str = "") -> str:
     elif conversion == ord("s"):
         value = str(value)
     _check_format_spec(spec)
+    if type(value) is Decimal and spec.rstrip()[-1:] in ("f", "F", "%", "") and spec:
+        check_decimal_digits(value)  # Decimal("1e999999999") in fixed point is a billion digits
     text = format(value, spec)
     meter().charge(text_bytes(text))
     return text
-
-
-# -- the builtins diagrams may use --------------------------------------------------------
-
-
-def to_str(value: Any = "") -> str:
-    if type(value) is str:
-        return value
-    return charged(str(bounded(value)))
-
-
-def to_format(value: Any, spec: str = "") -> str:
-    return format_value(value, -1, spec)
-
-
-def make_range(*args: int) -> range:
-    numbers = range(*args)
-    try:
-        count = len(numbers)
-    except OverflowError:  # more than sys.maxsize numbers
-        count = sys.maxsize
-    if count > meter().limits.max_items:
-        raise TooMuch(f"a range of more than {meter().limits.max_items:,} numbers")
-    return numbers
-
-
-def _sized(iterable: Any, per_item: int = POINTER_BYTES) -> Any:
-    try:
-        count = len(iterable)
-    except TypeError:  # a generator: each item it makes is ticked and counted where it is made
-        return iterable
-    meter().charge(count * per_item, "a long list")
-    return iterable
-
-
-def to_list(iterable: Iterable[Any] = ()) -> list[Any]:
-    return list(_sized(iterable))
-
-
-def to_tuple(iterable: Iterable[Any] = ()) -> tuple[Any, ...]:
-    return tuple(_sized(iterable))
-
-
-def to_set(iterable: Iterable[Any] = ()) -> set[Any]:
-    return set(bounded(_sized(iterable, 4 * POINTER_BYTES)))
-
-
-def to_dict(*args: Any, **kwargs: Any) -> dict[Any, Any]:
-    for arg in args:
-        bounded(_sized(arg, 4 * POINTER_BYTES))
-    return dict(*args, **kwargs)
-
-
-def sort(
-    iterable: Iterable[Any], *, key: Callable[[Any], Any] | None = None, reverse: bool = False
-) -> list[Any]:
-    return sorted(bounded(_sized(iterable)), key=key, reverse=reverse)
-
-
-def smallest(*args: Any, **kwargs: Any) -> Any:
-    return min(*(bounded(a) for a in args), **kwargs)
-
-
-def largest(*args: Any, **kwargs: Any) -> Any:
-    return max(*(bounded(a) for a in args), **kwargs)
-
-
-def total(iterable: Iterable[Any], start: Any = 0) -> Any:
-    if type(start) not in _NUMBERS:
-        # sum(lists, []) copies the growing list once per item: quadratic in one C call.
-        raise NotAllowed("sum() on something other than numbers")
-    return sum(iterable, start)
-
-
-BUILTINS: dict[str, Any] = {
-    "None": None,
-    "True": True,
-    "False": False,
-    "abs": abs,
-    "all": all,
-    "any": any,
-    "bool": bool,
-    "chr": chr,
-    "dict": to_dict,
-    "divmod": divmod,
-    "enumerate": enumerate,
-    "float": float,
-    "format": to_format,
-    "int": int,
-    "len": len,
-    "list": to_list,
-    "max": largest,
-    "min": smallest,
-    "ord": ord,
-    "range": make_range,
-    "reversed": reversed,
-    "round": round,
-    "set": to_set,
-    "sorted": sort,
-    "str": to_str,
-    "sum": total,
-    "tuple": to_tuple,
-    "zip": zip,
-}

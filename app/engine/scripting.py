@@ -27,6 +27,7 @@ from RestrictedPython.transformer import RestrictingNodeTransformer
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 from app.engine import guards
+from app.engine.functions import BUILTINS
 from app.engine.limits import DEFAULT_LIMITS, DoesNotCompile, ExpressionLimit, Limits, metered
 from app.engine.methods import getattr_guard
 from app.engine.policy import BOUNDED, FORMAT, TICK, LimitingPolicy
@@ -46,7 +47,7 @@ def _inplace(op: str, x: Any, y: Any) -> Any:
 def limited_globals() -> dict[str, Any]:
     """The names limited code sees besides the helpers: curated builtins and the guards."""
     return {
-        "__builtins__": dict(guards.BUILTINS),
+        "__builtins__": dict(BUILTINS),
         "_getattr_": getattr_guard,
         "_getitem_": guards.getitem,
         "_getiter_": default_guarded_getiter,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -85,6 +86,10 @@ CONDITIONS = [
     ("(lambda f: f(f))(lambda f: f(f))", r"recursion"),
     ("add_working_days(referral_date, 10**9) > ''", r"at most"),
     ("working_days_between('0001-01-01', '9999-12-31') > 0", r"at most"),
+    ("add_working_days(referral_date, 1.5) > ''", r"integer"),  # 1.5 would never count down to 0
+    ("add_days(referral_date, 10**9) > ''", r"Days are counted at most 7,320"),
+    ("add_months(referral_date, 10**9) > ''", r"Months are counted at most 240"),
+    ("review_cycle(referral_date, 0) > ''", r"repeats every 1 to 240 months"),
 ]
 
 
@@ -124,6 +129,23 @@ def test_a_runaway_script_fails_the_step_within_the_limit(engine: Engine, script
     error, took = submit_first(engine, stepped(script_step(script)))
     assert took < SOON, f"took {took:.2f} s"
     assert re.search(expected, error.message, re.IGNORECASE), error.message
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["int(amount) > 0", "round(amount) > 0", "len(f'{amount:f}') > 0", "len(f'{amount:.2%}') > 0"],
+)
+def test_a_huge_decimal_from_a_form_is_not_expanded_into_a_billion_digits(
+    engine: Engine, expression: str
+) -> None:
+    """A decimal field typed as 1e999999999 is a short value until it is written out in full."""
+    running = start(engine, two_step(condition=escape(expression)))
+    [first] = running.ready_tasks()
+    began = time.perf_counter()
+    with pytest.raises(EngineError) as caught:
+        running.complete_task(first.id, {"note": "go", "amount": Decimal("1e999999999")})
+    assert time.perf_counter() - began < SOON
+    assert "a number with more than 4,000 digits" in caught.value.message
 
 
 def test_the_message_says_what_kind_of_expression_failed_where_in_plain_words(engine: Engine) -> None:
