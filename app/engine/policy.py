@@ -10,8 +10,8 @@ guard functions. This subclass adds what keeps an expression from stalling the s
 - f-string values and format specs go through a guard that checks widths and precisions;
 - values compared, and set members and dict keys, are checked with a bounded walk first;
 - constructs that diagrams do not need and that would weaken the limits are refused when the
-  diagram is published: try/except (it could swallow the limit's error and go on), classes,
-  print, and `*args` / `**kwargs` (they unpack a value in one C call).
+  diagram is published: try/except (it could swallow the limit's error and go on), import,
+  classes, print, and `*args` / `**kwargs` (they unpack a value in one C call).
 """
 
 from __future__ import annotations
@@ -144,6 +144,14 @@ class LimitingPolicy(RestrictingNodeTransformer):  # type: ignore[misc]
 
     def visit_TryStar(self, node: ast.AST) -> Any:
         self._refuse(node, "try/except")
+        return node
+
+    def visit_Import(self, node: ast.Import) -> Any:
+        self._refuse(node, "import")  # at run time it would fail anyway: no __import__ is given
+        return node
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> Any:
+        self._refuse(node, "import")
         return node
 
     def visit_ClassDef(self, node: ast.ClassDef) -> Any:
