@@ -222,6 +222,7 @@ EVERYDAY = [
     ("sorted(support, key=lambda s: s.lower())[0]", ""),
     ("', '.join(s for s in support if s).upper()", " MENTORING, FAMILY SUPPORT"),
     ("sum(x * 2 for x in range(10)) + 2 ** 10 + (1 << 4) + 7 % 3", 1131),
+    ("len(str(10**3999)) + len(str(-(7**4732)))", 8001),  # 4,000 digits each: the most allowed
     ("max(3, 7) - min([4, 2]) + abs(-1) + round(2.567, 1)", 8.6),
     ("'-'.join(['a'] * 3) + 'x'.zfill(3) + 'b' * 2", "a-a-a00xbb"),
     ("list(range(3)) + [n for n in reversed(range(2))]", [0, 1, 2, 1, 0]),
