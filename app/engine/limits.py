@@ -8,8 +8,11 @@ call, and every operation that can build a large value asks `Meter.charge` first
 (app/engine/guards.py). A breach raises ExpressionLimit, which the runtime turns into an
 EngineError; the caller rolls back (releasing the row lock) and records an incident.
 
-Time is shared by the expressions of one engine operation (a form submitted, a timer
-fired): a step whose expressions took a second in all stops, however many there are.
+Time is shared by every expression a loaded workflow runs (one request or one timer job:
+the form submitted, the steps that follow, the due dates of the new tasks), so a step stops
+once its expressions have taken the limit in all, however many there are. Memory is counted
+per expression: what its guarded operations build, in all, plus a look at the process's
+resident memory every 1,024 loop rounds for growth no guard sees.
 """
 
 from __future__ import annotations
