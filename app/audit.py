@@ -42,6 +42,8 @@ ACTION_LABELS = {
     "process.started": "Process started",
     "process.completed": "Process finished",
     "process.handed_over": "Case handed on to the next process",
+    "process.published": "Published a new version of a process",
+    "process.restored": "Made an earlier version of a process current again",
     "task.claimed": "Claimed a task",
     "task.released": "Released a task to the team queue",
     "task.assigned": "Assigned a task",

@@ -185,7 +185,11 @@ def list_command() -> None:
 
 @processes_cli.command("publish")
 def publish() -> None:
-    """Publish every diagram in processes/ whose content is new."""
+    """Make the content of every diagram in processes/ its process's current version.
+
+    New content is published as a new version; content equal to an earlier version makes
+    that version current again.
+    """
     from app.engine import InvalidDiagram
     from app.workflow.library import publish_shipped
 
@@ -194,8 +198,12 @@ def publish() -> None:
     except InvalidDiagram as exc:
         raise click.ClickException("\n".join(exc.problems)) from exc
     db.session.commit()
-    for version in published:
-        click.echo(f"Published {version.name} version {version.number}")
+    for publication in published:
+        version = publication.version
+        if publication.restored:
+            click.echo(f"Restored {version.name} version {version.number} as the current version")
+        else:
+            click.echo(f"Published {version.name} version {version.number}")
     if not published:
         click.echo("Every process is up to date")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,6 +173,20 @@ def thrown_messages_of(spec: Any, subprocess_specs: dict[str, Any]) -> frozenset
     return frozenset(names - {""})
 
 
+def _validation_problem(exc: Exception, filename: str, xml: bytes) -> str:
+    """SpiffWorkflow's message, with the element it names in words and its line in the file."""
+    text = re.sub(r"[.\s]+$", "", str(exc)) or exc.__class__.__name__
+    element_id, name, tag = (getattr(exc, attr, "") or "" for attr in ("id", "name", "tag"))
+    if element_id:
+        kind = re.sub(r"(?<!^)(?=[A-Z])", " ", tag.split(":")[-1]).lower() or "element"
+        element = f"the {kind} '{name}' ({element_id})" if name else f"the {kind} {element_id}"
+        line = next(
+            (el.sourceline for el in etree.fromstring(xml).iter() if el.get("id") == element_id), None
+        )
+        text += f", at {element}" + (f" on line {line}" if line else "")
+    return f"{filename}: {text}"
+
+
 def parse_diagram(
     xml: bytes, filename: str, process_id: str | None = None, dmn: bytes = b""
 ) -> ParsedDiagram:
@@ -200,7 +215,7 @@ def parse_diagram(
         spec = parser.get_spec(process_id)
         subprocess_specs = parser.get_subprocess_specs(process_id)
     except (ValidationException, SpiffWorkflowException, etree.LxmlError) as exc:
-        raise InvalidDiagram([f"{filename}: {exc}"]) from exc
+        raise InvalidDiagram([_validation_problem(exc, filename, xml)]) from exc
     dropped = unreachable_problems(xml, filename, process_id, spec, subprocess_specs)
     if dropped:
         raise InvalidDiagram(dropped)

@@ -7,7 +7,8 @@ EngineError the RunningWorkflow must be discarded (SpiffWorkflow leaves it half-
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -18,8 +19,13 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask, MultiInstanceTask
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState as SpiffState
@@ -27,6 +33,7 @@ from SpiffWorkflow.util.task import TaskState as SpiffState
 from app.engine import serialization
 from app.engine.diagrams import DUE_DATE, FORM_KEY, ROLE, ParsedDiagram
 from app.engine.errors import EngineError, TaskNotReady
+from app.engine.limits import DEFAULT_LIMITS, Budget, ExpressionLimit, Limits, within
 from app.engine.scripting import RestrictedEnvironment
 
 FORBIDDEN_KEYS = frozenset({"typename"})  # breaks SpiffWorkflow's loader at any depth
@@ -67,18 +74,57 @@ def check_data_keys(data: Any, path: str = "") -> None:
             check_data_keys(item, path)
 
 
-def _engine_error(exc: Exception, action: str) -> EngineError:
+def _limit_breach(exc: BaseException) -> ExpressionLimit | None:
+    """The limit an expression broke, if that is what this error (SpiffWorkflow wraps it) is."""
+    chain: list[BaseException | None] = [exc]
+    seen: set[int] = set()
+    while chain:
+        link = chain.pop()
+        if link is None or id(link) in seen:
+            continue
+        seen.add(id(link))
+        if isinstance(link, ExpressionLimit):
+            return link
+        chain.extend([link.__cause__, link.__context__])
+    return None
+
+
+def _expression_kind(task_spec: Any, breach: ExpressionLimit) -> str:
+    """What a process owner calls the expression that ran at this element."""
+    definition = getattr(task_spec, "event_definition", None)
+    if breach.in_script or isinstance(task_spec, ScriptTask):
+        return "A script"
+    if isinstance(task_spec, ExclusiveGateway | InclusiveGateway):
+        return "A condition"
+    if isinstance(definition, TimerEventDefinition):
+        return "A timer"
+    if isinstance(definition, AnyMessage):
+        return "A message"
+    if isinstance(task_spec, BusinessRuleTaskMixin):
+        return "A decision table"
+    if isinstance(task_spec, LoopTask | MultiInstanceTask):
+        return "A loop expression"
+    return "An expression"
+
+
+def _engine_error(exc: Exception, action: str, kind: str = "") -> EngineError:
     task = getattr(exc, "task", None)
     task_name = ""
     task_id = None
     if task is not None:
         task_name = task.task_spec.bpmn_name or task.task_spec.bpmn_id or ""
         task_id = str(task.id)
+    where = f" at '{task_name}'" if task_name else ""
+    breach = _limit_breach(exc)
+    if breach is not None:  # plain words: no expression text, no engine detail
+        what = kind or _expression_kind(task.task_spec if task is not None else None, breach)
+        return EngineError(
+            f"{what} in the diagram {breach.reason}{where}", task_id=task_id, task_name=task_name
+        )
     detail = str(exc).strip() or exc.__class__.__name__
     cause = exc.__cause__ or exc.__context__ or getattr(exc, "error", None)
     if cause is not None and str(cause) and str(cause) not in detail:
         detail = f"{detail} ({cause})"
-    where = f" at '{task_name}'" if task_name else ""
     return EngineError(
         f"The process could not {action}{where}: {detail}", task_id=task_id, task_name=task_name
     )
@@ -87,8 +133,12 @@ def _engine_error(exc: Exception, action: str) -> EngineError:
 class Engine:
     """Holds the script environment (with the app's helpers) shared by every workflow."""
 
-    def __init__(self, helpers: Mapping[str, Callable[..., Any]] | None = None) -> None:
-        self.script_engine = PythonScriptEngine(environment=RestrictedEnvironment(helpers))
+    def __init__(
+        self, helpers: Mapping[str, Callable[..., Any]] | None = None, limits: Limits | None = DEFAULT_LIMITS
+    ) -> None:
+        """`limits` bound every diagram expression; None turns them off (the bench compares)."""
+        self.limits = limits
+        self.script_engine = PythonScriptEngine(environment=RestrictedEnvironment(helpers, limits))
 
     def start(self, diagram: ParsedDiagram, data: Mapping[str, Any]) -> RunningWorkflow:
         """Create an instance of the diagram with the given start data and run it to its first wait.
@@ -121,6 +171,17 @@ class RunningWorkflow:
     def __init__(self, workflow: BpmnWorkflow, engine: Engine) -> None:
         self._wf = workflow
         self._engine = engine
+        # One time budget for all the expressions this workflow runs while it is loaded (one
+        # request or timer job), so many expressions cannot hold the row lock for long either.
+        self._budget = Budget(engine.limits.seconds) if engine.limits is not None else None
+
+    @contextmanager
+    def _limited(self) -> Iterator[None]:
+        if self._budget is None:
+            yield
+            return
+        with within(self._budget):
+            yield
 
     # -- reading -------------------------------------------------------------------
     def ready_tasks(self) -> list[ReadyTask]:
@@ -154,9 +215,10 @@ class RunningWorkflow:
         if not expression:
             return None
         try:
-            value = self._wf.script_engine.evaluate(task, expression)
+            with self._limited():
+                value = self._wf.script_engine.evaluate(task, expression)
         except (SpiffWorkflowException, Exception) as exc:
-            raise _engine_error(exc, "work out a due date") from exc
+            raise _engine_error(exc, "work out a due date", kind="The due date") from exc
         return _to_utc(value)
 
     @property
@@ -219,7 +281,8 @@ class RunningWorkflow:
             # longer one already there (['a','b','c'] then ['d'] gives ['d','b','c']).
             variable = getattr(task.task_spec, "variable", None)
             task.set_data(**({variable: dict(data)} if variable else dict(data)))
-            task.run()
+            with self._limited():
+                task.run()
         except Exception as exc:
             raise _engine_error(exc, "accept the form") from exc
         self._step("move on")
@@ -252,20 +315,22 @@ class RunningWorkflow:
 
     def _receive(self, name: str, payload: dict[str, Any]) -> None:
         try:
-            self._wf.send_event(BpmnEvent(MessageEventDefinition(name), payload=payload))
+            with self._limited():
+                self._wf.send_event(BpmnEvent(MessageEventDefinition(name), payload=payload))
         except Exception as exc:
             raise _engine_error(exc, f"receive the message '{name}'") from exc
         self._step("start")
 
     def _step(self, action: str, refresh_first: bool = False) -> None:
         try:
-            if refresh_first:
-                self._wf.refresh_timers()
-            self._wf.do_engine_steps()
-            # do_engine_steps refreshes timers only at its end: a timer it found due is
-            # READY but has not run. One more step runs it.
-            if any(True for _ in self._wf.get_tasks(state=SpiffState.READY, manual=False)):
+            with self._limited():
+                if refresh_first:
+                    self._wf.refresh_timers()
                 self._wf.do_engine_steps()
+                # do_engine_steps refreshes timers only at its end: a timer it found due is
+                # READY but has not run. One more step runs it.
+                if any(True for _ in self._wf.get_tasks(state=SpiffState.READY, manual=False)):
+                    self._wf.do_engine_steps()
         except Exception as exc:
             raise _engine_error(exc, action) from exc
 

@@ -15,9 +15,28 @@ from typing import Any
 
 from app.timescales import school_days
 from app.timescales.settings import local_setting
-from app.timescales.working_days import as_date, deadline_iso, end_of_working_day, working_days_between
+from app.timescales.working_days import (
+    MAX_YEARS,
+    TooFar,
+    as_date,
+    deadline_iso,
+    end_of_working_day,
+    working_days_between,
+)
 
 DateLike = date | datetime | str
+MAX_DAYS = 366 * MAX_YEARS
+MAX_MONTHS = 12 * MAX_YEARS
+
+
+def _count(n: int, most: int, unit: str) -> int:
+    """`n` as a whole number of `unit`, refused beyond `most` (a mistake, not a timescale)."""
+    count = int(n)
+    if abs(count) > most:
+        raise TooFar(
+            f"{unit.capitalize()} are counted at most {most:,} at a time ({MAX_YEARS} years), not {count:,}"
+        )
+    return count
 
 
 def today() -> str:
@@ -58,12 +77,12 @@ def _plus_months(day: date, n: int) -> date:
 
 def add_months(start: DateLike, n: int) -> str:
     """17:00 London on the same day of the month n months after `start` (31 Jan + 1 = 28 Feb)."""
-    return end_of_working_day(_plus_months(as_date(start), n)).isoformat()
+    return end_of_working_day(_plus_months(as_date(start), _count(n, MAX_MONTHS, "months"))).isoformat()
 
 
 def add_days(start: DateLike, n: int) -> str:
     """17:00 London on the n-th calendar day after `start` (negative n goes back)."""
-    return end_of_working_day(as_date(start) + timedelta(days=int(n))).isoformat()
+    return end_of_working_day(as_date(start) + timedelta(days=_count(n, MAX_DAYS, "days"))).isoformat()
 
 
 def review_cycle(start: DateLike, months: int, notice_days: int = 0) -> str:
@@ -76,7 +95,16 @@ def review_cycle(start: DateLike, months: int, notice_days: int = 0) -> str:
     evaluated, so "P3M" would repeat the length of the first three months for ever and drift
     late by up to 3 days a year. The period here is the shortest n calendar months can be
     (89 days for 3), so no later round is ever later than n months after the one before.
+
+    Raises TooFar unless the cycle repeats every 1 to MAX_MONTHS months with at most a year's
+    notice: a cycle of 0 months would fire on every sweep for ever.
     """
+    months = int(months)
+    if not 1 <= months <= MAX_MONTHS or not 0 <= int(notice_days) <= 366:
+        raise TooFar(
+            f"A review cycle repeats every 1 to {MAX_MONTHS} months with 0 to 366 days' notice, "
+            f"not every {months:,} months with {int(notice_days):,} days"
+        )
     shortest = min((_plus_months(date(2027, m, 1), months) - date(2027, m, 1)).days for m in range(1, 13))
     first = _plus_months(as_date(start), months) - timedelta(days=int(notice_days))
     return f"R/{end_of_working_day(first).isoformat()}/P{shortest}D"

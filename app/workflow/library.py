@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 import forms
-from app.engine import Engine, InvalidDiagram, ParsedDiagram, content_hash, parse_diagram
+from app import audit
+from app.engine import MB, Engine, InvalidDiagram, Limits, ParsedDiagram, content_hash, parse_diagram
+from app.engine.expressions import expression_problems
 from app.extensions import db
 from app.models import ProcessVersion, Team
 from app.workflow.helpers import diagram_helpers
@@ -75,7 +77,8 @@ class ProcessLibrary:
         self._local = threading.local()
 
     def load_shipped(self) -> None:
-        """Parse every diagram in processes/ and check its forms; raise listing every problem."""
+        """Parse every diagram in processes/, compile every expression in it as the engine will run
+        it, and check its forms and messages; raise InvalidDiagram listing every problem."""
         problems: list[str] = []
         for path in sorted(self.processes_dir.glob("*.bpmn")):
             xml = path.read_bytes()
@@ -86,6 +89,7 @@ class ProcessLibrary:
             except InvalidDiagram as exc:
                 problems.extend(exc.problems)
                 continue
+            problems.extend(expression_problems(xml, diagram, path.name))
             problems.extend(form_problems(diagram, path.name))
             self.shipped[diagram.process_id] = ShippedDiagram(path, xml, diagram, dmn)
         problems.extend(message_problems({pid: s.diagram for pid, s in self.shipped.items()}))
@@ -119,12 +123,28 @@ class ProcessLibrary:
         return diagram
 
 
+class LibraryRefused(SystemExit):
+    """The app does not start: a diagram in processes/ cannot be used. Exits with the problems
+    listed one a line (a command, gunicorn), not a traceback."""
+
+    def __init__(self, processes_dir: Path, problems: list[str]) -> None:
+        listed = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(
+            f"The diagrams in {processes_dir} cannot be used, so the app will not start:\n{listed}"
+        )
+        self.problems = problems
+
+
 def init_library(app: Flask) -> None:
     settings = app.extensions["settings"]
     forms.load_all()
-    engine = Engine(diagram_helpers())
+    limits = Limits(settings.expression_time_limit_seconds, settings.expression_memory_limit_mb * MB)
+    engine = Engine(diagram_helpers(), limits)
     library = ProcessLibrary(settings.processes_dir, engine)
-    library.load_shipped()
+    try:
+        library.load_shipped()
+    except InvalidDiagram as exc:
+        raise LibraryRefused(settings.processes_dir, exc.problems) from None
     app.extensions["engine"] = engine
     app.extensions["library"] = library
 
@@ -168,8 +188,22 @@ def lane_problems(diagram: ParsedDiagram) -> list[str]:
     ]
 
 
-def publish_shipped() -> list[ProcessVersion]:
-    """Publish every shipped diagram whose bytes are not yet a version; return the new versions.
+@dataclass(frozen=True)
+class Publication:
+    """A version made current by publishing: a new one, or an earlier one restored."""
+
+    version: ProcessVersion
+    restored: bool = False
+
+
+def publish_shipped() -> list[Publication]:
+    """Make each shipped diagram's content the current version of its process; return what changed.
+
+    Content never published before becomes a new version with the next number. Content equal
+    to an earlier version makes that version current again (restored) rather than a copy
+    under a new number: a version is its content (process id and content hash are unique),
+    so cases started before and after the restore run the very same version. A process whose
+    current version already has this content, and no other current version, is left alone.
 
     Raises InvalidDiagram if a diagram's lanes have no team, and publishes nothing then.
     """
@@ -180,23 +214,19 @@ def publish_shipped() -> list[ProcessVersion]:
     published = []
     for process_id, shipped in library.shipped.items():
         digest = content_hash(shipped.xml, shipped.dmn)
-        exists = db.session.scalar(
-            select(ProcessVersion.id).where(
-                ProcessVersion.process_id == process_id, ProcessVersion.content_hash == digest
-            )
+        versions = list(
+            db.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id))
         )
-        if exists:
+        same = next((v for v in versions if v.content_hash == digest), None)
+        others_current = [v for v in versions if v.is_current and v is not same]
+        if same is not None and same.is_current and not others_current:
             continue
-        number = (
-            db.session.scalar(
-                select(func.max(ProcessVersion.number)).where(ProcessVersion.process_id == process_id)
-            )
-            or 0
-        ) + 1
-        for old in db.session.scalars(
-            select(ProcessVersion).where(ProcessVersion.process_id == process_id, ProcessVersion.is_current)
-        ):
+        for old in others_current:
             old.is_current = False
+        if same is not None:
+            same.is_current = True
+            published.append(Publication(same, restored=True))
+            continue
         version = ProcessVersion(
             process_id=process_id,
             name=shipped.diagram.name,
@@ -204,12 +234,16 @@ def publish_shipped() -> list[ProcessVersion]:
             content_hash=digest,
             bpmn_xml=shipped.xml.decode("utf-8"),
             dmn_xml=shipped.dmn.decode("utf-8"),
-            number=number,
+            number=max((v.number for v in versions), default=0) + 1,
             is_current=True,
         )
         db.session.add(version)
-        published.append(version)
+        published.append(Publication(version))
     db.session.flush()
+    for publication in published:
+        version = publication.version
+        action = "process.restored" if publication.restored else "process.published"
+        audit.record(action, None, detail=f"{version.name} version {version.number}")
     return published
 
 
