@@ -10,15 +10,12 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, flash, jsonify, redirect, request, url_for
 from flask_login import AnonymousUserMixin
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app.audit import action_label
 from app.auth.sessions import ended_by_itself, load_session_user
 from app.errors import init_errors
 from app.extensions import db, login_manager
 from app.headers import init_headers
-from app.models import User
 from app.timescales.attendance import attendance_tier
 from app.timescales.status import due_status
 
@@ -96,17 +93,6 @@ def safe_next(target: str | None, default: str) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
     return default
-
-
-def load_user(user_id: str) -> User | None:
-    """The user with their teams (every access check reads them), if still active. Pages use
-    load_session_user, which also checks the browser's session."""
-    user = (
-        db.session.execute(select(User).options(joinedload(User.teams)).where(User.id == int(user_id)))
-        .unique()
-        .scalar_one_or_none()
-    )
-    return user if user is not None and user.active else None
 
 
 def token_digest(token: str) -> str:

@@ -67,7 +67,6 @@ from app.engine import Engine, ParsedDiagram, parse_diagram  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import HumanTask, InstanceStatus, ProcessInstance, TaskState  # noqa: E402
 from app.tasks.services import complete_task  # noqa: E402
-from app.web import load_user  # noqa: E402
 from app.workflow.helpers import diagram_helpers  # noqa: E402
 from bench.overhead_data import (  # noqa: E402
     BPMN_FILE,
@@ -83,6 +82,7 @@ from bench.overhead_data import (  # noqa: E402
     build_app,
     check_form_fields,
     describe_database,
+    load_user,
     make_referral,
 )
 from bench.overhead_instrument import (  # noqa: E402

@@ -20,7 +20,8 @@ from typing import Any
 from argon2 import PasswordHasher
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import select, text
+from sqlalchemy.orm import joinedload
 
 from app import create_app
 from app.auth import passwords
@@ -29,6 +30,7 @@ from app.config import Settings
 from app.demo import _ensure_people
 from app.engine import ParsedDiagram
 from app.extensions import db
+from app.models import User
 from app.workflow.library import publish_shipped
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -258,3 +260,14 @@ def describe_database(app: Flask) -> str:
             desc = f"{sql_engine.dialect.name} {version} at {url.render_as_string(hide_password=True)}"
         db.session.remove()
     return desc
+
+
+def load_user(user_id: str) -> User | None:
+    """The user with their teams, as a request loads them but without the server-side session
+    check (app/auth/sessions.py): what the benches measure the check against."""
+    user = (
+        db.session.execute(select(User).options(joinedload(User.teams)).where(User.id == int(user_id)))
+        .unique()
+        .scalar_one_or_none()
+    )
+    return user if user is not None and user.active else None

@@ -4,7 +4,7 @@ Every signed-in page request runs Flask-Login's user loader. With sessions kept 
 (app/auth/sessions.py) the loader reads the browser's `user_session` row together with the
 user and their teams, checks it is open, not idle and not too old, and writes `last_seen_at`
 at most once a minute. Bypassed, the loader reads the user and their teams by the id in the
-cookie, as before sessions were kept on the server (app.web.load_user).
+cookie, as before sessions were kept on the server (bench.overhead_data.load_user).
 
 For each database, one signed-in browser (the Flask test client, one app context per request
 as in production) sends N GET requests to each page with each loader, alternating loaders
@@ -48,8 +48,8 @@ from app.auth.sessions import load_session_user  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.demo import _ensure_people  # noqa: E402
 from app.extensions import db, login_manager  # noqa: E402
-from app.web import load_user  # noqa: E402
 from app.workflow.library import publish_shipped  # noqa: E402
+from bench.overhead_data import load_user  # noqa: E402
 
 PAGES = {"ping": "/bench/ping", "worklist": "/worklist"}
 
