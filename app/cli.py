@@ -213,9 +213,12 @@ def publish() -> None:
 @click.argument("days", type=int)
 def working_days_add(start: date, days: int) -> None:
     """Print the date DAYS working days after START (START is day 0; DAYS may be negative)."""
-    from app.timescales.working_days import add_working_days
+    from app.timescales.working_days import TooFar, add_working_days
 
-    click.echo(add_working_days(start, days).isoformat())
+    try:
+        click.echo(add_working_days(start, days).isoformat())
+    except TooFar as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @working_days_cli.command("between")
@@ -223,9 +226,12 @@ def working_days_add(start: date, days: int) -> None:
 @click.argument("end", type=ISO_DATE)
 def working_days_between_command(start: date, end: date) -> None:
     """Print how many working days END is after START (START is day 0)."""
-    from app.timescales.working_days import working_days_between
+    from app.timescales.working_days import TooFar, working_days_between
 
-    click.echo(working_days_between(start, end))
+    try:
+        click.echo(working_days_between(start, end))
+    except TooFar as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @school_calendar_cli.command("import")

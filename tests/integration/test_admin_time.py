@@ -328,3 +328,14 @@ def test_the_at_risk_band_follows_the_local_setting(ctx, people) -> None:
     assert attendance_tier(93) == "At risk of persistent absence"
     change_setting("at_risk_attendance_percent", 92, people["admin"])
     assert attendance_tier(93) == "Attendance above the at-risk band"
+
+
+def test_the_working_days_commands_answer_absurd_spans_in_words(ctx) -> None:
+    runner = ctx.test_cli_runner()
+    added = runner.invoke(args=["working-days", "add", "2026-12-01", "45"])
+    # Christmas Day, Boxing Day (on Monday 28th) and New Year's Day do not count
+    assert added.exit_code == 0 and added.output.strip() == "2027-02-05"
+    for args in (["add", "2026-01-01", "1000000000"], ["between", "2026-01-01", "2099-01-01"]):
+        refused = runner.invoke(args=["working-days", *args])
+        assert refused.exit_code == 1 and "at most" in refused.output
+        assert "Traceback" not in refused.output and refused.exception.__class__ is SystemExit
