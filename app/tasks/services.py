@@ -172,6 +172,8 @@ def complete_task(task: HumanTask, form_data: dict[str, Any], user: User) -> Pro
         if form_cls is not None:
             form_cls.on_completed(task, form_data, user)
         return instance
+    except instances.TaskHeldByOther as exc:
+        raise TaskTaken(db.session.get(User, exc.holder_id) if exc.holder_id is not None else None) from None
     except instances.TaskAlreadyDone as exc:
         raise TaskNotOpen(exc.task_id) from None
 

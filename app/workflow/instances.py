@@ -91,6 +91,14 @@ class TaskAlreadyDone(Exception):
         self.task_id = task_id
 
 
+class TaskHeldByOther(Exception):
+    """Someone else claimed the task after this request read it; `holder_id` holds it now."""
+
+    def __init__(self, task_id: str, holder_id: int | None) -> None:
+        super().__init__(f"Task {task_id} is held by user {holder_id}")
+        self.task_id, self.holder_id = task_id, holder_id
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -195,14 +203,7 @@ def complete_task(task: HumanTask, form_data: dict[str, Any], actor: User) -> Pr
         finished = _write(instance, running)
     except InstanceMoved as exc:
         raise TaskAlreadyDone(task_id) from exc
-    _write_task(
-        task,
-        state=TaskState.COMPLETED,
-        completed_at=now(),
-        completed_by_id=actor.id,
-        data=form_data,
-        assignee_id=task.assignee_id or actor.id,
-    )
+    _complete_row(task, actor, form_data)
     audit.record("task.completed", actor, task=task, instance=instance, after=form_data, detail=task.name)
     _after_step(instance, running, child_name, actor, finished)
     _hand_off(instance, thrown, actor, 0)
@@ -301,8 +302,31 @@ def _write(instance: ProcessInstance, running: RunningWorkflow) -> bool:
     return "end_event" in values
 
 
-def _write_task(task: HumanTask, **values: Any) -> None:
-    db.session.connection().execute(update(TASKS).where(TASKS.c.id == task.id).values(**values))
+def _complete_row(task: HumanTask, actor: User, form_data: dict[str, Any]) -> None:
+    """Mark the task row completed by `actor`, if it is still open and theirs or nobody's.
+
+    The caller checked who held the task when it read it, but a claim commits without the
+    instance lock; this one conditional UPDATE (the instance is locked, so it is taken after
+    it, as the timer job does) refuses if someone claimed the task meanwhile.
+    """
+    values = {
+        "state": TaskState.COMPLETED,
+        "completed_at": now(),
+        "completed_by_id": actor.id,
+        "data": form_data,
+        "assignee_id": actor.id,
+    }
+    held = or_(TASKS.c.assignee_id.is_(None), TASKS.c.assignee_id == actor.id)
+    done = db.session.connection().execute(
+        update(TASKS).where(TASKS.c.id == task.id, TASKS.c.state == TaskState.OPEN, held).values(**values)
+    )
+    if done.rowcount != 1:
+        state, holder_id = db.session.execute(
+            select(TASKS.c.state, TASKS.c.assignee_id).where(TASKS.c.id == task.id)
+        ).one()
+        if state != TaskState.OPEN:
+            raise TaskAlreadyDone(task.id)
+        raise TaskHeldByOther(task.id, holder_id)
     for column, value in values.items():
         set_committed_value(task, column, value)
 

@@ -42,6 +42,7 @@ def page(live_server: str) -> Iterator[object]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context(base_url=live_server)
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        # Generous: the machines are shared, and a wait only lasts this long when a test fails.
+        page.set_default_timeout(30_000)
         yield page
         browser.close()

@@ -17,10 +17,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, HumanTask, User
+from app.models import AuditEvent, HumanTask, TaskState, User
 from app.tasks import services as tasks
+from app.workflow import instances
 from tests import factories
 from tests.conftest import login
+from tests.fixtures.diagrams import two_step
 
 ROUNDS = 15
 CLAIMED = "You have claimed this task"
@@ -160,3 +162,19 @@ def test_a_release_or_assignment_applies_only_to_the_holder_it_read(ctx, people)
         select(AuditEvent.action).where(AuditEvent.task_id == task.id).order_by(AuditEvent.id)
     ).all()
     assert actions == ["task.claimed", "task.assigned", "task.released"]
+
+
+def test_a_task_claimed_after_its_page_was_read_cannot_be_completed_by_someone_else(ctx, people) -> None:
+    factories.publish_test_diagram(two_step())
+    claimer, other = people["practitioner"], people["family_worker"]
+    case = factories.bare_case(claimer)
+    instances.start_process(case, "two_step", {"referral_date": "2026-12-04"}, claimer)
+    db.session.commit()
+    task = factories.only_open_task(case)  # the other's form page, read while nobody held it
+    _meanwhile(ctx, lambda: tasks.claim_task(tasks.get_task(task.id), claimer))
+    with pytest.raises(tasks.TaskTaken, match=f"^This task is already assigned to {claimer.name}$"):
+        tasks.complete_task(task, {"note": "go"}, other)
+    db.session.rollback()
+    db.session.expire_all()
+    held = db.session.get(HumanTask, task.id)
+    assert (held.state, held.assignee_id, held.completed_by_id) == (TaskState.OPEN, claimer.id, None)
