@@ -21,6 +21,7 @@ from app.models import HumanTask
 from app.oversight.services import record_failure_after_rollback
 from app.tasks import services as tasks
 from app.worklist import queries
+from forms.base import json_answers
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # The page-wide CSRF check would refuse bearer-token calls; authenticate_api_call applies
@@ -128,6 +129,8 @@ def claim(task_id: str) -> Any:
 @signed_in
 def complete(task_id: str) -> Any:
     task = _visible_task(task_id)
+    if not request.is_json:
+        return json_error(415, "unsupported_media_type", "Send the form's fields as JSON (application/json)")
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return json_error(400, "bad_request", "Send the form's fields as a JSON object")
@@ -149,17 +152,9 @@ def complete(task_id: str) -> Any:
 
 
 def _formdata(payload: dict[str, Any]) -> MultiDict[str, str]:
-    """JSON values as the form posts them: lists as repeated keys, dates as 'D M YYYY' or ISO."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in payload.items():
-        values = value if isinstance(value, list) else [value]
-        for v in values:
-            if isinstance(v, bool):
-                if v:
-                    pairs.append((key, "y"))
-            elif v is not None:
-                pairs.append((key, _date_as_typed(str(v))))
-    return MultiDict(pairs)
+    """JSON values as the page posts them (json_answers), with ISO dates as the date widgets
+    read them ('2026-11-23' becomes '23 11 2026'). BadRequest for objects as answers."""
+    return MultiDict((name, _date_as_typed(value)) for name, value in json_answers(payload).items(multi=True))
 
 
 def _date_as_typed(value: str) -> str:

@@ -116,3 +116,13 @@ def test_a_revoked_token_no_longer_opens_the_api(ctx, client, token) -> None:
     result = ctx.test_cli_runner().invoke(args=["users", "revoke-tokens", "practitioner@example.org"])
     assert result.exit_code == 0 and "Revoked 1 token of practitioner@example.org" in result.output
     assert client.get("/api/v1/tasks", headers=auth(token)).status_code == 401
+
+
+def test_complete_says_what_body_it_needs(client, people, token) -> None:
+    task = factories.only_open_task(factories.refer(people["school"]))
+    url = f"/api/v1/tasks/{task.id}/complete"
+    form_encoded = client.post(url, data={"triage_decision": "early_help"}, headers=auth(token))
+    assert form_encoded.status_code == 415 and "as JSON" in form_encoded.get_json()["message"]
+    nested = client.post(url, json={"triage_decision": {"a": 1}}, headers=auth(token))
+    assert nested.status_code == 400 and "triage_decision" in nested.get_json()["message"]
+    assert factories.only_open_task(task.case).id == task.id  # nothing moved
