@@ -2,7 +2,7 @@
 
 Field names are task-data keys the diagram reads: `next_step` and `review_outcome` route the case,
 `meeting_date`, `next_review_date` and `tsm_date` set later tasks' due dates, `support_offered`
-and `support_result` guard the legal-planning outcome (support first, BRIEF 2.3), and
+and `support_result` guard the legal-planning outcome (support first), and
 `referral_reasons`, `barriers_detail` and `attendance_now_percent` travel with a hand-off.
 A meeting, its repeat and each plan review write the same keys every round.
 """

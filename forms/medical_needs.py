@@ -1,6 +1,6 @@
 """Forms for education for children with health needs (processes/medical_needs.bpmn), one per formKey.
 
-Section 19 of the Education Act 1996 and the DfE guidance of December 2023 (BRIEF section 4).
+Section 19 of the Education Act 1996 and the DfE guidance of December 2023.
 Dates the diagram counts school days from (the first day missed, the expected and planned
 return) must be school days in the council's loaded term dates, so the count never fails
 later. No form asks the named officer to wait for specialist medical evidence: a decision

@@ -1,7 +1,7 @@
 """Forms for the school attendance order (processes/school_attendance_order.bpmn), one per formKey.
 
-EA 1996 ss437-443 (BRIEF §2.5 F). The statutory periods are calendar days that begin with the day
-of service (BRIEF §8): a notice served on 3 March giving 15 days runs to 17 March. The forms work
+EA 1996 ss437-443. The statutory periods are calendar days that begin with the day
+of service: a notice served on 3 March giving 15 days runs to 17 March. The forms work
 out when each period ends, so the diagram's due dates and timers can use it.
 """
 
