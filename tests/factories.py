@@ -122,12 +122,13 @@ def bare_case(user: User, **child: Any) -> Case:
 
 def publish_test_diagram(xml: bytes, filename: str = "test.bpmn") -> Any:
     """Publish a test diagram as the current version of its process."""
-    import tests.fixtures.forms  # noqa: F401 - registers the test form
     from app.engine import content_hash, parse_diagram
     from app.models import ProcessVersion
+    from tests.fixtures.forms import test_forms_json
 
     diagram = parse_diagram(xml, filename)
-    digest = content_hash(xml)
+    forms_json = test_forms_json(diagram.process_id)
+    digest = content_hash(xml, b"", forms_json.encode("utf-8"))
     existing = db.session.scalar(
         select(ProcessVersion).where(
             ProcessVersion.process_id == diagram.process_id, ProcessVersion.content_hash == digest
@@ -146,6 +147,7 @@ def publish_test_diagram(xml: bytes, filename: str = "test.bpmn") -> Any:
         filename=filename,
         content_hash=digest,
         bpmn_xml=xml.decode(),
+        forms_json=forms_json,
         number=1
         + len(
             list(

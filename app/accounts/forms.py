@@ -9,8 +9,8 @@ from wtforms import RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from app.formkit.base import GovForm
 from app.models import Role, Team
-from forms.base import GovForm
 
 _strip = [lambda v: v.strip() if isinstance(v, str) else v]
 

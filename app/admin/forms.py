@@ -7,9 +7,9 @@ from typing import Any
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField, ValidationError
 
+from app.formkit.base import GovForm
+from app.formkit.fields import GovDateField, text
 from app.timescales.settings import SettingDefinition, parse_setting_value
-from forms.base import GovForm
-from forms.fields import GovDateField, text
 
 
 class SettingForm(GovForm):

@@ -20,8 +20,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from forms.base import GovForm
-from forms.fields import GovDateField, GovDecimalField
+from app.formkit.base import GovForm
+from app.formkit.fields import GovDateField, GovDecimalField
 
 YEAR_GROUPS = [SelectChoice("", "Select year group")] + [
     SelectChoice(y, y) for y in ["Nursery", "Reception"] + [f"Year {n}" for n in range(1, 14)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-import forms
 from app import audit
 from app.access import me, signed_in
 from app.cases import services
@@ -53,7 +52,7 @@ def show(reference: str) -> str:
     view = services.case_view(case)
     pathways = [(p.key, p.label) for p in services.open_pathways()]
     services.record_case_viewed(case, me(), request.full_path)
-    return render_template("cases/show.html", view=view, case=case, forms=forms.FORMS, pathways=pathways)
+    return render_template("cases/show.html", view=view, case=case, pathways=pathways)
 
 
 @bp.post("/cases/<reference>/pathways")

@@ -14,6 +14,8 @@ from app import audit
 from app.access import can_see_case, case_visibility
 from app.engine import EngineError
 from app.extensions import db
+from app.formkit.base import TaskForm
+from app.formkit.builder import form_class
 from app.meetings.services import meetings_for_case
 from app.models import (
     AuditEvent,
@@ -28,6 +30,7 @@ from app.models import (
     User,
 )
 from app.workflow import instances
+from app.workflow.library import get_library
 
 REFERRAL_PROCESS = "referral_to_early_help"
 
@@ -222,6 +225,8 @@ class CaseView:
     incidents: list[Incident]
     history: list[AuditEvent]
     meetings: list[Meeting]
+    # Each completed task's form, as its own process version defines it (for labels and choices).
+    task_forms: dict[str, type[TaskForm]]
 
 
 def case_view(case: Case) -> CaseView:
@@ -240,15 +245,27 @@ def case_view(case: Case) -> CaseView:
             select(Incident).where(Incident.case_id == case.id).order_by(Incident.created_at.desc())
         )
     )
+    completed = [t for t in tasks if t.state == TaskState.COMPLETED]
     return CaseView(
         case=case,
         open_tasks=[t for t in tasks if t.state == TaskState.OPEN],
-        completed_tasks=[t for t in tasks if t.state == TaskState.COMPLETED],
+        completed_tasks=completed,
         instances=list(case.instances),
         incidents=incidents,
         history=history,
         meetings=meetings_for_case(case.id),
+        task_forms=_forms_of(completed, {i.id: i.process_version_id for i in case.instances}),
     )
+
+
+def _forms_of(tasks: list[HumanTask], versions: dict[int, int]) -> dict[str, type[TaskForm]]:
+    library = get_library()
+    found = {}
+    for task in tasks:
+        bundle = library.forms_for_version_id(versions[task.instance_id])
+        if task.form_key in bundle.forms:
+            found[task.id] = form_class(bundle, task.form_key)
+    return found
 
 
 def my_cases(user: User, limit: int = 50) -> list[Case]:

@@ -31,6 +31,9 @@ class ProcessVersion(db.Model):
     # The DMN decision tables the diagram's business rule tasks call ('' if none): part of
     # the version, so a changed table is a new version like a changed diagram.
     dmn_xml: Mapped[str] = mapped_column(Text, deferred=True, default="", server_default="")
+    # Its task forms (form-js definitions, forms/<process id>.json): part of the version too, so
+    # a running case always shows and checks the forms of the version it runs on.
+    forms_json: Mapped[str] = mapped_column(Text, deferred=True, default="", server_default="")
     number: Mapped[int]
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     is_current: Mapped[bool] = mapped_column(default=True)

@@ -20,7 +20,6 @@ import time_machine
 from flask import Flask
 from sqlalchemy import select
 
-import forms
 from app.cases.services import refer_child
 from app.extensions import db
 from app.models import Case, HumanTask, User
@@ -29,6 +28,7 @@ from app.timescales.term_dates import load_default_terms_if_empty
 from app.timescales.working_days import end_of_working_day
 from app.workflow import instances
 from tests import factories
+from tests.fixtures.forms import shipped_form
 from tests.scenarios.walk import InstanceWalk, at
 from tests.unit.referral_support import d
 
@@ -161,7 +161,7 @@ def post(app: Flask, task: HumanTask, page: dict[str, Any]) -> Any:
     ctx = app.test_request_context(f"/tasks/{task.id}", method="POST", data=page)
     ctx.push()
     try:
-        form = forms.get_form_class(task.form_key)()
+        form = shipped_form(task.form_key)()
         return form, form.validate()
     finally:
         ctx.pop()

@@ -17,12 +17,12 @@ import pytest
 import time_machine
 from flask import Flask
 
-import forms
 from app.extensions import db
 from app.models import CmeStatus, User
 from app.tasks import services as tasks
 from app.timescales.term_dates import import_term_dates, load_default_terms_if_empty
 from tests.conftest import login
+from tests.fixtures.forms import shipped_form
 from tests.scenarios.cme_support import (
     DAY_21,
     DELETION,
@@ -119,7 +119,7 @@ def test_the_date_of_deletion_cannot_be_before_the_20_school_days_are_complete(
     walk.on(date(2026, 12, 2))
     early = {**PAGES["cme.deletion_decision"], "deletion_date": d(date(2026, 11, 27))}
     with walk.app.test_request_context(f"/tasks/{walk.task(DELETION).id}", method="POST", data=early):
-        form = forms.get_form_class("cme.deletion_decision")()
+        form = shipped_form("cme.deletion_decision")()
         assert not form.validate()
         assert form.errors == {
             "deletion_date": [

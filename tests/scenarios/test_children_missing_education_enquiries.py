@@ -13,12 +13,12 @@ from datetime import date, timedelta
 
 import pytest
 
-import forms
 from app.cme import services as cme
 from app.extensions import db
 from app.models import CmeStatus, User
 from app.tasks import services as tasks
 from tests import factories
+from tests.fixtures.forms import shipped_form
 from tests.scenarios.cme_support import (
     CHASE,
     DAY_21,
@@ -95,7 +95,7 @@ def test_deletion_is_refused_until_both_enquiries_are_recorded_and_20_school_day
     with walk.app.test_request_context(
         f"/tasks/{decision.id}", method="POST", data=PAGES["cme.deletion_decision"]
     ):
-        form = forms.get_form_class("cme.deletion_decision")()
+        form = shipped_form("cme.deletion_decision")()
         assert not form.validate()
         assert "The school has not recorded its reasonable enquiries" in form.errors["deletion_decision"][0]
 

@@ -16,12 +16,12 @@ import time_machine
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-import forms
 from app.extensions import db
 from app.models import Meeting, ProcessInstance
 from app.timescales.working_days import end_of_working_day
 from tests import factories
 from tests.conftest import login
+from tests.fixtures.forms import shipped_form
 from tests.scenarios.test_recurring_reviews import (
     NOTICE,
     T0,
@@ -106,7 +106,7 @@ def errors_for_next_review(held: date, next_date: date) -> dict[str, list[str]]:
     posted = MultiDict(
         {k: f"{v.day} {v.month} {v.year}" if isinstance(v, date) else v for k, v in answers.items()}
     )
-    form = forms.get_form_class(REVIEW)(formdata=posted, meta={"csrf": False})
+    form = shipped_form(REVIEW)(formdata=posted, meta={"csrf": False})
     form.validate()
     return dict(form.errors)
 

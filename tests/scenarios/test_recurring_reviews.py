@@ -17,7 +17,6 @@ import time_machine
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-import forms
 from app import scheduling
 from app.admin.services import change_setting
 from app.extensions import db
@@ -28,6 +27,7 @@ from app.workflow import instances
 from app.workflow.helpers import _plus_months
 from tests import factories
 from tests.conftest import login
+from tests.fixtures.forms import shipped_form
 
 LONDON = ZoneInfo("Europe/London")
 T0 = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)  # Monday 4 January 2027
@@ -41,7 +41,7 @@ def submit(ctx: Any, task: HumanTask, user: Any, **answers: Any) -> None:
         {k: f"{v.day} {v.month} {v.year}" if isinstance(v, date) else v for k, v in answers.items()}
     )
     with ctx.test_request_context(method="POST"):
-        form = forms.get_form_class(task.form_key)(formdata=posted, meta={"csrf": False})
+        form = shipped_form(task.form_key)(formdata=posted, meta={"csrf": False})
         assert form.validate(), form.errors
         data = form.to_task_data()
     tasks.complete_task(task, data, user)
@@ -333,6 +333,6 @@ def test_the_next_core_group_must_be_within_the_local_interval(ctx) -> None:
         time_machine.travel(datetime(2027, 1, 12, 10, 0, tzinfo=UTC)),
         ctx.test_request_context(method="POST"),
     ):
-        form = forms.get_form_class("cp.core_group")(formdata=posted, meta={"csrf": False})
+        form = shipped_form("cp.core_group")(formdata=posted, meta={"csrf": False})
         assert not form.validate()
     assert form.errors == {"next_core_group_date": ["The next core group must be within 6 weeks of this one"]}

@@ -22,13 +22,13 @@ from typing import Any
 import pytest
 import time_machine
 from flask import Flask
+from forms.school_attendance_order import period_end
 
 from app.extensions import db
 from app.models import HumanTask, User
 from app.tasks import services as tasks
 from app.timescales.working_days import end_of_working_day
 from app.workflow import instances
-from forms.school_attendance_order import period_end
 from tests import factories
 from tests.scenarios.walk import InstanceWalk, at
 from tests.unit.referral_support import d, errors_for, submit

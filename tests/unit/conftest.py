@@ -13,8 +13,9 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import PackageLoader, PrefixLoader
 from lxml import etree
 
-import forms
 from app.engine import ParsedDiagram, parse_diagram
+from app.formkit.base import TaskForm
+from tests.fixtures.forms import all_form_keys, shipped_form
 from tests.unit.referral_support import BPMN_FILE, Walk
 
 
@@ -34,12 +35,12 @@ def diagram(xml: bytes) -> ParsedDiagram:
 
 
 @pytest.fixture(scope="module")
-def registry() -> dict[str, type[forms.TaskForm]]:
-    return forms.load_all()
+def registry() -> dict[str, type[TaskForm]]:
+    return {key: shipped_form(key) for key in all_form_keys()}
 
 
 @pytest.fixture(scope="module")
-def form_app(registry: dict[str, type[forms.TaskForm]]) -> Flask:
+def form_app(registry: dict[str, type[TaskForm]]) -> Flask:
     app = Flask(__name__)
     app.config.update(SECRET_KEY="x", WTF_CSRF_ENABLED=False)
     app.jinja_loader = PrefixLoader(

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from lxml import etree
 
-import forms
 from app.engine import Engine, ParsedDiagram, ReadyTask, RunningWorkflow, ThrownMessage
 from app.timescales.working_days import deadline_iso
+from tests.fixtures.forms import shipped_form
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN_FILE = ROOT / "processes" / "referral_to_early_help.bpmn"
@@ -76,7 +76,7 @@ def flow_nodes(root: Any) -> dict[str, Any]:
 
 def form_fields(form_app: Flask, key: str) -> dict[str, Any]:
     with form_app.app_context():
-        form = forms.get_form_class(key)(meta={"csrf": False}, formdata=None)
+        form = shipped_form(key)(meta={"csrf": False}, formdata=None)
         return {f.name: f for f in form.data_fields()}
 
 
@@ -87,14 +87,14 @@ def process_form_keys(diagram: ParsedDiagram) -> list[str]:
 def submit(form_app: Flask, form_key: str, post: dict[str, Any]) -> dict[str, Any]:
     """Post a page to the task's form; return what the app would give the engine."""
     with form_app.test_request_context(method="POST", data=post):
-        form = forms.get_form_class(form_key)()
+        form = shipped_form(form_key)()
         assert form.validate(), form.errors
         return form.to_task_data()
 
 
 def errors_for(form_app: Flask, form_key: str, post: dict[str, Any]) -> dict[str, list[str]]:
     with form_app.test_request_context(method="POST", data=post):
-        form = forms.get_form_class(form_key)()
+        form = shipped_form(form_key)()
         assert not form.validate()
         return dict(form.errors)
 

@@ -10,8 +10,8 @@ import wtforms
 from flask import Flask
 from werkzeug.datastructures import MultiDict
 
-from forms.base import TaskForm
-from forms.fields import GovDateField, GovDecimalField, number
+from app.formkit.base import TaskForm
+from app.formkit.fields import GovDateField, GovDecimalField, number
 
 
 class Answers(TaskForm):

@@ -7,10 +7,10 @@ form module when a class is registered.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import wtforms
 from govuk_frontend_wtf import wtforms_widgets as gov
@@ -18,11 +18,8 @@ from wtforms import ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
-from forms.base import TaskForm, task_form
-
 Choices = Sequence[SelectChoice]
 YES_NO = "yes=Yes | no=No"
-F = TypeVar("F", bound=type[TaskForm])
 
 
 def _blank(value: Any) -> bool:
@@ -96,13 +93,14 @@ class GovDateField(wtforms.DateField):  # type: ignore[misc]
         limit: str = "",
         years_back: int = YEARS_BACK,
         years_ahead: int = YEARS_AHEAD,
+        error_name: str = "",
         **kwargs: Any,
     ) -> None:
         if limit and limit not in LIMITS:
             raise ValueError(f"limit must be one of {', '.join(LIMITS)}, not {limit!r}")
         kwargs.setdefault("description", "For example, 27 3 2026")
         super().__init__(label, format="%d %m %Y", widget=gov.GovDateInput(), **kwargs)
-        self.message, self.limit, self.error_name = message, limit, label
+        self.message, self.limit, self.error_name = message, limit, error_name or label
         self.years_back, self.years_ahead = years_back, years_ahead
         self.flags.required = bool(message)
 
@@ -234,15 +232,3 @@ def number(
 
     field, checks = wtforms.IntegerField if whole else GovFloatField, [InputRequired(message), within]
     return field(label, checks, invalid_value_message=invalid, widget=gov.GovTextInput())
-
-
-def registered(form_key: str, hints: Mapping[str, str]) -> Callable[[F], F]:
-    """Register the class under its form key, giving each field its hint from `hints`."""
-
-    def register(cls: F) -> F:
-        for name, field in vars(cls).items():
-            if isinstance(field, wtforms.fields.core.UnboundField) and name in hints:
-                field.kwargs["description"] = hints[name]
-        return task_form(form_key)(cls)
-
-    return register

@@ -1,45 +1,24 @@
-"""The base class of every form in the product, the registry and the base class of task forms."""
+"""The base class of every form in the product, and of the task forms built from definitions."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import has_request_context, request
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 
-FORMS: dict[str, type[TaskForm]] = {}
 _NOT_DATA = {"csrf_token", "submit"}
 
-F = TypeVar("F", bound="type[TaskForm]")
 
-
-def task_form(form_key: str) -> Callable[[F], F]:
-    """Register a form class under the form key a diagram's user task names."""
-
-    def register(cls: F) -> F:
-        if form_key in FORMS and FORMS[form_key] is not cls:
-            raise ValueError(f"Two forms are registered under the key {form_key!r}")
-        FORMS[form_key] = cls
-        cls.form_key = form_key
-        return cls
-
-    return register
-
-
-def get_form_class(form_key: str) -> type[TaskForm]:
-    """The form class for a key; KeyError if none is registered."""
-    return FORMS[form_key]
-
-
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Convert a field's value to something JSON and the workflow engine both keep."""
     if isinstance(value, datetime):
         return value.isoformat()
@@ -48,7 +27,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
@@ -106,6 +85,20 @@ def json_answers(body: Any) -> ImmutableMultiDict[str, str]:
     return ImmutableMultiDict(pairs)
 
 
+def answers_from_json(body: Any) -> MultiDict[str, str]:
+    """Answers sent as data (the API's JSON, the demo loader) as a page would post them: every
+    value as text, lists as repeated answers, ISO dates ('2026-11-23') as the date boxes read them
+    ('23 11 2026'). BadRequest for anything that is not an object of such answers."""
+    return MultiDict((name, _date_as_typed(value)) for name, value in json_answers(body).items(multi=True))
+
+
+def _date_as_typed(value: str) -> str:
+    parts = value.split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        return f"{int(parts[2])} {int(parts[1])} {parts[0]}"
+    return value
+
+
 class GovForm(FlaskForm):  # type: ignore[misc]
     """The base of every form here: Flask-WTF's, but a form posted as JSON is read as text answers.
 
@@ -123,9 +116,12 @@ class GovForm(FlaskForm):  # type: ignore[misc]
 
 
 class TaskForm(GovForm):
-    """A form for one human task. Field names become the keys of the task's data."""
+    """A form for one human task, built from its definition (app/formkit/builder.py). Field
+    names become the keys of the task's data."""
 
     form_key: str = ""
+    # Named rules (app/pathways) to run on each field once its own checks pass: key -> names.
+    field_rules: Mapping[str, tuple[str, ...]] = {}
 
     def data_fields(self) -> list[Field]:
         return [f for f in self if f.name not in _NOT_DATA]
@@ -142,16 +138,7 @@ class TaskForm(GovForm):
 
     def to_task_data(self) -> dict[str, Any]:
         """The submitted values, converted to plain types, keyed by field name."""
-        return {f.name: _plain(f.data) for f in self.data_fields()}
-
-    @classmethod
-    def on_completed(cls, task: Any, data: dict[str, Any], actor: Any) -> None:
-        """Keep what this form records outside the workflow: a ledger row, a register entry.
-
-        Called by app/tasks/services.complete_task after the process has moved on, in the same
-        transaction: if it raises, the whole submission rolls back and the case does not move.
-        `task` is the HumanTask (task.case_id, task.instance_id), `data` the submitted values.
-        """
+        return {f.name: plain(f.data) for f in self.data_fields()}
 
     @classmethod
     def field_labels(cls) -> dict[str, str]:
