@@ -185,6 +185,11 @@ class TaskNotFound(LookupError):
 class InvalidAnswers(Refused):
     """Some answers need correcting; the form's fields carry the messages."""
 
+    def __str__(self) -> str:
+        form = getattr(self, "form", None)
+        errors = form.errors if form is not None else {}
+        return "; ".join(f"{name}: {' '.join(map(str, messages))}" for name, messages in errors.items())
+
 
 class EngineFailed(Refused):
     """The diagram failed on the way (a condition, script or timer); nothing of the step is kept.
