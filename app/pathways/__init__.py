@@ -6,5 +6,6 @@ Importing this package registers them all.
 from app.pathways import (  # noqa: F401 - each registers its functions
     cme,
     common,
+    medical,
     meetings,
 )
