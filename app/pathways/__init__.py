@@ -8,4 +8,5 @@ from app.pathways import (  # noqa: F401 - each registers its functions
     common,
     medical,
     meetings,
+    sao,
 )
