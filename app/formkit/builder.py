@@ -187,8 +187,9 @@ def number_field(component: Mapping[str, Any]) -> Any:
     message = props.get("requiredMessage", "")
     checks: list[Any] = []
     if required and hidden is not None:
-        checks.append(_when_it_applies(hidden, message, None))
-    checks.append(InputRequired(message) if required and hidden is None else Optional())
+        checks.append(_number_where_it_applies(hidden, message))
+    else:
+        checks.append(InputRequired(message) if required else Optional())
     low, high = validate.get("min"), validate.get("max")
     if low is not None or high is not None:
         checks.append(_within(name, low, high, whole))
@@ -201,6 +202,19 @@ def number_field(component: Mapping[str, Any]) -> Any:
         widget=gov.GovTextInput(),
         description=component.get("description", ""),
     )
+
+
+def _number_where_it_applies(hidden: Condition, message: str) -> Validator:
+    """An empty box is not a typing error: required (with `message`) where the field applies,
+    left alone where it does not, as InputRequired() and Optional() each do alone."""
+
+    def check(form: Any, field: wtforms.Field) -> None:
+        if field.raw_data and str(field.raw_data[0]).strip():
+            return  # typed: its own checks follow
+        field.errors[:] = []
+        raise StopValidation() if hidden.holds(_answers(form)) else StopValidation(message)
+
+    return check
 
 
 def _within(name: str, low: int | None, high: int | None, whole: bool) -> Validator:

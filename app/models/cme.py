@@ -2,7 +2,7 @@
 
 The local authority must keep an up-to-date register of children missing education and track
 them until found (BRIEF §5). The row is written by the product as the CME process moves
-(app/cme/services.py, called from the forms of processes/children_missing_education.bpmn).
+(app/pathways/cme/register.py, from the effects processes/children_missing_education.bpmn names).
 """
 
 from __future__ import annotations

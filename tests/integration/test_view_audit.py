@@ -10,12 +10,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
 from app import audit
-from app.cme.services import add_to_register
 from app.extensions import db
 from app.legal import ledger, rules
 from app.models import AuditEvent, Case, PenaltyNotice
 from app.models.audit import AuditEventCase
 from app.oversight.services import record_failure_after_rollback
+from app.pathways.cme.register import add_to_register
 from app.workflow import instances
 from tests import factories
 from tests.conftest import login
