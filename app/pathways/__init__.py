@@ -3,4 +3,8 @@
 Importing this package registers them all.
 """
 
-from app.pathways import common, meetings  # noqa: F401 - each registers its functions
+from app.pathways import (  # noqa: F401 - each registers its functions
+    common,
+    early_help,
+    meetings,
+)
