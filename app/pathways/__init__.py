@@ -7,4 +7,5 @@ from app.pathways import (  # noqa: F401 - each registers its functions
     common,
     early_help,
     meetings,
+    social_care,
 )
