@@ -4,6 +4,7 @@ Importing this package registers them all.
 """
 
 from app.pathways import (  # noqa: F401 - each registers its functions
+    attendance_support,
     common,
     early_help,
     meetings,
