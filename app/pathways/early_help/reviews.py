@@ -3,24 +3,18 @@ be, and the reasons a step up or a referral on must give."""
 
 from __future__ import annotations
 
-from datetime import date
-
+from app.pathways.answers import date_answer
 from app.pathways.registry import TaskContext, rule
 from app.timescales.settings import local_setting
 
 NEXT_REVIEW_MOST_DAYS = 92  # "no more than 3 months": the longest three calendar months
 
 
-def _date(ctx: TaskContext, name: str) -> date | None:
-    value = ctx.answers.get(name)
-    return value if isinstance(value, date) else None
-
-
 @rule("referral.first_review_within_interval")
 def first_review_within_interval(ctx: TaskContext) -> str | None:
     """The Team Around the Family's first review is after the meeting and within the local
     number of weeks of it."""
-    meeting, review = _date(ctx, "taf_meeting_date"), _date(ctx, ctx.field)
+    meeting, review = date_answer(ctx, "taf_meeting_date"), date_answer(ctx, ctx.field)
     if meeting is None or review is None:
         return None
     if review <= meeting:
@@ -37,7 +31,7 @@ def next_review_within_3_months(ctx: TaskContext) -> str | None:
     after it. (The form asks for the date whenever the plan continues.)"""
     if ctx.answers.get("review_outcome") != "continue":
         return None
-    review, following = _date(ctx, "review_date"), _date(ctx, ctx.field)
+    review, following = date_answer(ctx, "review_date"), date_answer(ctx, ctx.field)
     if review is None or following is None:
         return None
     if following <= review:

@@ -3,8 +3,9 @@ emergency protection and care proceedings, and the order of the pre-proceedings 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from app.pathways.answers import date_answer
 from app.pathways.registry import TaskContext, rule
 
 CARE_PROCEEDINGS_WEEKS = 26  # Children Act 1989 s32(1)(a), as amended by the Children and Families Act 2014
@@ -14,11 +15,6 @@ LONGEST_PROTECTION = {  # outcome: (the most days it may last, as the error name
     "epo_made": (EPO_MAX_DAYS, "An emergency protection order"),
     "police_protection": (POLICE_PROTECTION_MAX_DAYS, "Police protection"),
 }
-
-
-def _date(ctx: TaskContext, name: str) -> date | None:
-    value = ctx.answers.get(name)
-    return value if isinstance(value, date) else None
 
 
 @rule("cpl.informed_consent")
@@ -35,7 +31,7 @@ def protection_within_limit(ctx: TaskContext) -> str | None:
     """An emergency protection order or police protection ends on or after the day it began
     and within the days the law allows it."""
     limit = LONGEST_PROTECTION.get(str(ctx.answers.get("protection_outcome")))
-    start, ends = _date(ctx, "protection_decided_on"), _date(ctx, ctx.field)
+    start, ends = date_answer(ctx, "protection_decided_on"), date_answer(ctx, ctx.field)
     if limit is None or start is None or ends is None:
         return None
     longest, what = limit
@@ -49,7 +45,7 @@ def protection_within_limit(ctx: TaskContext) -> str | None:
 @rule("cpl.final_hearing_after_issue")
 def final_hearing_after_issue(ctx: TaskContext) -> str | None:
     """The final hearing's target date is after the application was issued."""
-    issued, target = _date(ctx, "proceedings_issued_on"), _date(ctx, ctx.field)
+    issued, target = date_answer(ctx, "proceedings_issued_on"), date_answer(ctx, ctx.field)
     if issued is not None and target is not None and target <= issued:
         return "The final hearing must be after the application was issued"
     return None
@@ -59,7 +55,7 @@ def final_hearing_after_issue(ctx: TaskContext) -> str | None:
 def reason_beyond_26_weeks(ctx: TaskContext) -> str | None:
     """A final hearing targeted more than 26 weeks after issue needs the reason for the
     extension (the court must be asked for one)."""
-    issued, target = _date(ctx, "proceedings_issued_on"), _date(ctx, "final_hearing_target")
+    issued, target = date_answer(ctx, "proceedings_issued_on"), date_answer(ctx, "final_hearing_target")
     if issued is None or target is None or ctx.value:
         return None
     if target > issued + timedelta(weeks=CARE_PROCEEDINGS_WEEKS):
@@ -70,7 +66,7 @@ def reason_beyond_26_weeks(ctx: TaskContext) -> str | None:
 @rule("cpl.meeting_after_letter")
 def meeting_after_letter(ctx: TaskContext) -> str | None:
     """The pre-proceedings meeting is after the letter before proceedings is sent."""
-    sent, meeting = _date(ctx, "letter_sent_on"), _date(ctx, ctx.field)
+    sent, meeting = date_answer(ctx, "letter_sent_on"), date_answer(ctx, ctx.field)
     if sent is not None and meeting is not None and meeting <= sent:
         return "The pre-proceedings meeting must be after the letter is sent"
     return None

@@ -3,21 +3,15 @@ when the parents had the social worker's report."""
 
 from __future__ import annotations
 
-from datetime import date
-
+from app.pathways.answers import date_answer
 from app.pathways.registry import TaskContext, rule
 from app.timescales.settings import local_setting
-
-
-def _date(ctx: TaskContext, name: str) -> date | None:
-    value = ctx.answers.get(name)
-    return value if isinstance(value, date) else None
 
 
 @rule("cpe.report_before_conference")
 def report_before_conference(ctx: TaskContext) -> str | None:
     """The parents had the report on or before the day of the conference."""
-    shared, held = _date(ctx, ctx.field), _date(ctx, "icpc_date")
+    shared, held = date_answer(ctx, ctx.field), date_answer(ctx, "icpc_date")
     if shared is not None and held is not None and shared > held:
         return "Enter the date the parents had the report, on or before the conference"
     return None
@@ -27,7 +21,7 @@ def report_before_conference(ctx: TaskContext) -> str | None:
 def reason_report_late(ctx: TaskContext) -> str | None:
     """A report the parents had less than the local notice before the conference needs the
     reason it was late."""
-    shared, held = _date(ctx, "reports_shared_on"), _date(ctx, "icpc_date")
+    shared, held = date_answer(ctx, "reports_shared_on"), date_answer(ctx, "icpc_date")
     if shared is None or held is None or ctx.value:
         return None
     if (held - shared).days < local_setting("icpc_report_notice_days"):

@@ -4,23 +4,19 @@ meeting dates the next one, within the local interval counted from the meeting a
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from app.pathways.answers import date_answer
 from app.pathways.registry import TaskContext, rule
 from app.timescales.settings import local_setting
-
-
-def _date(ctx: TaskContext, name: str) -> date | None:
-    value = ctx.answers.get(name)
-    return value if isinstance(value, date) else None
 
 
 @rule("cp.next_core_group_within_interval")
 def next_core_group_within_interval(ctx: TaskContext) -> str | None:
     """The next core group is after this one and within the local interval of it."""
-    held, following = _date(ctx, "core_group_held_on"), _date(ctx, ctx.field)
+    held, following = date_answer(ctx, "core_group_held_on"), date_answer(ctx, ctx.field)
     if held is None or following is None:
         return None
     weeks = local_setting("core_group_interval_weeks")
@@ -35,7 +31,7 @@ def next_core_group_within_interval(ctx: TaskContext) -> str | None:
 def next_conference_within_interval(ctx: TaskContext) -> str | None:
     """The next review conference, if dated, is after this one and within the local number of
     months of it. (The form asks for the date whenever the plan continues.)"""
-    held, following = _date(ctx, "conference_held_on"), _date(ctx, ctx.field)
+    held, following = date_answer(ctx, "conference_held_on"), date_answer(ctx, ctx.field)
     if held is None or following is None:
         return None
     months = local_setting("cp_review_months")
