@@ -4,9 +4,12 @@ Importing this package registers them all.
 """
 
 from app.pathways import (  # noqa: F401 - each registers its functions
+    attendance_support,
     cme,
     common,
+    early_help,
     medical,
     meetings,
     sao,
+    social_care,
 )

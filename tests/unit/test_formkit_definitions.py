@@ -85,7 +85,7 @@ def test_every_shipped_definition_loads() -> None:
         ("components.1.properties.dateLimit", "tomorrow", "dateLimit must be past"),
         ("components.1.subtype", "time", "only dates are supported"),
         ("components.1.conditional", {"hide": "=import os"}, "its condition cannot be read"),
-        ("components.1.conditional", {"hide": '=colour = "red"'}, "names colour, which this form does not ask"),
+        ("components.1.conditional", {"hide": '=colour = "red"'}, "names colour, which this form does"),
         ("components.0.validate", {"required": True, "pattern": ".*"}, "'pattern' is not supported"),
         ("components.0.label", "", "needs a label"),
         ("id", "review", "needs an id like 'cin.review'"),
@@ -114,5 +114,5 @@ def test_a_file_that_is_not_a_bundle_says_so(text: str, expected: str) -> None:
 
 
 def test_two_forms_with_one_id_are_refused() -> None:
-    with pytest.raises(InvalidForms, match="two forms have the id 'cin.review'"):
+    with pytest.raises(InvalidForms, match=r"two forms have the id 'cin\.review'"):
         load_bundle(bundle_text(FORM, FORM), "child_in_need_plan.json")
