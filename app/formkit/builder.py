@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, St
 from app.formkit.base import TaskForm
 from app.formkit.conditions import Condition, parse
 from app.formkit.definitions import FormBundle, split_names
-from app.formkit.fields import YEARS_AHEAD, YEARS_BACK, GovDateField, GovFloatField, require
+from app.formkit.fields import NOT_LISTED, YEARS_AHEAD, YEARS_BACK, GovDateField, GovFloatField, require
 
 Validator = Callable[[Any, wtforms.Field], None]
 _strip = [lambda v: v.strip() if isinstance(v, str) else v]
@@ -142,7 +142,7 @@ def _choice_field(
 ) -> Any:
     choices = [SelectChoice(str(c["value"]), str(c["label"])) for c in component["values"]]
     values = {c.value for c in choices}
-    wrong = message or "Select one of the options"
+    wrong = message or NOT_LISTED
     if kind == "checklist":
         checks: list[Any] = [InputRequired(message)] if always else []
         if required and hidden is not None:

@@ -20,6 +20,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, StopValidati
 
 Choices = Sequence[SelectChoice]
 YES_NO = "yes=Yes | no=No"
+# Only a tampered or hand-made post can send an answer that is not on the page; say what to do.
+NOT_LISTED = "Select an answer from the list"
 
 
 def _blank(value: Any) -> bool:
