@@ -3,4 +3,4 @@
 Importing this package registers them all.
 """
 
-from app.pathways import common, meetings  # noqa: F401 - each registers its functions
+from app.pathways import common, legal, meetings  # noqa: F401 - each registers its functions

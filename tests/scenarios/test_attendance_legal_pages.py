@@ -41,6 +41,8 @@ def test_the_demo_opens_legal_planning_cases_in_the_right_queues(ctx: Flask, peo
     notices = db.session.scalars(select(PenaltyNotice)).all()
     assert {n.sequence for n in notices} == {1, 2}  # a second notice on one case is a flat £160
     assert {n.amount for n in notices if n.sequence == 2} == {160}
+    # The first notice on that case was paid within 21 days of service, at £80.
+    assert [(n.sequence, n.paid_amount) for n in notices if n.status == "paid_80"] == [(1, 80)]
 
 
 def test_the_case_shows_each_parents_penalty_notices_and_the_3_year_count(walk: Walk, client: Any) -> None:
