@@ -176,7 +176,9 @@ def test_a_decision_not_to_issue_asks_nothing_about_a_notice(walk: Walk) -> None
     assert "pn_served_on" not in task.data
 
 
-def test_an_issued_notice_keeps_its_terms(walk: Walk) -> None:
+def test_an_issued_notice_keeps_its_terms_and_the_case_page_names_them(walk: Walk, client: Any) -> None:
+    from tests.conftest import login
+
     walk.to_route("penalty_notice")
     task = walk.do(ISSUE, date(2026, 12, 7))
     # Posted Mon 7 Dec 2026, presumed served Wed 9 Dec: £80 for 21 days, £160 to the 28th.
@@ -187,6 +189,16 @@ def test_an_issued_notice_keeps_its_terms(walk: Walk) -> None:
         "pn_discount_ends_on": "2026-12-30",
         "pn_pay_by": "2027-01-06",
     }
+    login(client, "attendance.officer@example.org")
+    page = client.get(f"/cases/{walk.case.reference}").get_data(as_text=True)
+    for label in (
+        "Presumed served on",
+        "Notice number in the 3-year window",
+        "£80 rate ends",
+        "Last day to pay",
+    ):
+        assert f">{label}</dt>" in page
+    assert "pn_served_on" not in page
 
 
 def test_a_payment_is_dated_after_the_notice_was_issued(walk: Walk) -> None:

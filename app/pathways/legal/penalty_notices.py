@@ -17,6 +17,14 @@ from app.pathways.registry import TaskContext, calculation, rule
 from app.timescales.school_calendar import NoTermDates
 from app.timescales.working_days import as_date
 
+# How the case page names the answers legal.penalty_notice_terms adds to the task's data.
+TERMS_LABELS = {
+    "pn_served_on": "Presumed served on",
+    "pn_sequence": "Notice number in the 3-year window",
+    "pn_amount": "Amount at issue (£)",
+    "pn_discount_ends_on": "£80 rate ends",
+    "pn_pay_by": "Last day to pay",
+}
 PAID_AMOUNTS = ("80", "160")
 
 
@@ -84,7 +92,7 @@ def notice_allowed(ctx: TaskContext) -> str | None:
     return None
 
 
-@calculation("legal.penalty_notice_terms")
+@calculation("legal.penalty_notice_terms", labels=TERMS_LABELS)
 def penalty_notice_terms(ctx: TaskContext) -> Mapping[str, Any]:
     """For a notice issued: when it is presumed served, its number in the parent's 3-year window,
     the amount at issue and the last days of each rate, which the diagram's timers count from.
