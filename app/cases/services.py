@@ -29,6 +29,7 @@ from app.models import (
     TaskState,
     User,
 )
+from app.pathways.registry import calculated_labels
 from app.workflow import instances
 from app.workflow.library import get_library
 
@@ -227,6 +228,8 @@ class CaseView:
     meetings: list[Meeting]
     # Each completed task's form, as its own process version defines it (for labels and choices).
     task_forms: dict[str, type[TaskForm]]
+    # How to name the answers a task's calculations added, which no form asks (app/pathways).
+    calculated_labels: dict[str, str]
 
 
 def case_view(case: Case) -> CaseView:
@@ -255,6 +258,7 @@ def case_view(case: Case) -> CaseView:
         history=history,
         meetings=meetings_for_case(case.id),
         task_forms=_forms_of(completed, {i.id: i.process_version_id for i in case.instances}),
+        calculated_labels=calculated_labels(),
     )
 
 

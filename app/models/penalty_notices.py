@@ -1,11 +1,11 @@
 """The penalty-notice ledger: every notice issued to a parent for a child's unauthorised absence.
 
-The national framework (BRIEF §1 rows 8-11, §2.5 C) limits notices per parent per child in a
-rolling 3 years and prices the second one differently, so the product keeps each notice here,
-outside the workflow, and checks the limits against these rows (app/legal/ledger.py) rather
-than relying on anyone's memory. Rows are written by the issue form in the same transaction as
-the task (forms/attendance_legal_penalty.py), and updated when payment, withdrawal or
-prosecution is recorded.
+The National Framework for Penalty Notices limits notices per parent per child in a rolling
+3 years and prices the second one differently, so the product keeps each notice here, outside
+the workflow, and checks the limits against these rows (app/pathways/legal/ledger.py) rather
+than relying on anyone's memory. Rows are written by the legal planning pathway's effects in the
+same transaction as the task (app/pathways/legal/penalty_notices.py), and updated when payment,
+withdrawal or prosecution is recorded.
 
 Children are matched across cases by `child_key` (name and date of birth): a child referred
 twice has two Child rows, but the same notices count.

@@ -8,6 +8,7 @@ from app.pathways import (  # noqa: F401 - each registers its functions
     cme,
     common,
     early_help,
+    legal,
     medical,
     meetings,
     sao,

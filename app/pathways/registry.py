@@ -82,6 +82,8 @@ class FormUse:
 class Named:
     function: Callable[..., Any]
     check: UseCheck | None = None
+    # A calculation's: how pages name the answers it adds ({"pn_served_on": "Presumed served on"}).
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -89,13 +91,19 @@ class Registry:
     kind: str
     entries: dict[str, Named] = field(default_factory=dict)
 
-    def add(self, name: str, function: Callable[..., Any], check: UseCheck | None = None) -> None:
+    def add(
+        self,
+        name: str,
+        function: Callable[..., Any],
+        check: UseCheck | None = None,
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
         if not _NAME.fullmatch(name):
             raise ValueError(f"{name!r} is not a {self.kind} name (small letters, digits, dots, underscores)")
         existing = self.entries.get(name)
         if existing is not None and existing.function is not function:
             raise ValueError(f"Two {self.kind}s are registered as {name!r}")
-        self.entries[name] = Named(function, check)
+        self.entries[name] = Named(function, check, dict(labels or {}))
 
     def get(self, name: str) -> Callable[..., Any]:
         return self.entries[name].function
@@ -116,9 +124,15 @@ def rule(name: str) -> Callable[[F], F]:
     return _register(RULES, name, None)
 
 
-def calculation(name: str) -> Callable[[F], F]:
-    """Register a calculation: `def work_out(ctx: TaskContext) -> Mapping[str, Any]`."""
-    return _register(CALCULATIONS, name, None)
+def calculation(name: str, labels: Mapping[str, str] | None = None) -> Callable[[F], F]:
+    """Register a calculation: `def work_out(ctx: TaskContext) -> Mapping[str, Any]`; `labels`
+    name the answers it adds, as a completed task's answers are shown."""
+    return _register(CALCULATIONS, name, None, labels)
+
+
+def calculated_labels() -> dict[str, str]:
+    """How pages name the answers calculations add to a task's data (no form asks them)."""
+    return {key: label for named in CALCULATIONS.entries.values() for key, label in named.labels.items()}
 
 
 def effect(name: str, check: UseCheck | None = None) -> Callable[[F], F]:
@@ -127,9 +141,11 @@ def effect(name: str, check: UseCheck | None = None) -> Callable[[F], F]:
     return _register(EFFECTS, name, check)
 
 
-def _register(registry: Registry, name: str, check: UseCheck | None) -> Callable[[F], F]:
+def _register(
+    registry: Registry, name: str, check: UseCheck | None, labels: Mapping[str, str] | None = None
+) -> Callable[[F], F]:
     def decorate(function: F) -> F:
-        registry.add(name, function, check)
+        registry.add(name, function, check, labels)
         return function
 
     return decorate

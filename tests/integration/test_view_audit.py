@@ -11,11 +11,11 @@ from sqlalchemy import select, text
 
 from app import audit
 from app.extensions import db
-from app.legal import ledger, rules
 from app.models import AuditEvent, Case, PenaltyNotice
 from app.models.audit import AuditEventCase
 from app.oversight.services import record_failure_after_rollback
 from app.pathways.cme.register import add_to_register
+from app.pathways.legal import framework, ledger
 from app.workflow import instances
 from tests import factories
 from tests.conftest import login
@@ -137,7 +137,7 @@ def test_penalty_notice_history_records_every_case_whose_notices_it_shows(client
             instance_id=earlier.instances[0].id,
             task_id=factories.only_open_task(earlier).id,
             parent_name="Sara Begum",
-            parent_key=rules.parent_key("Sara Begum"),
+            parent_key=framework.parent_key("Sara Begum"),
             offence_from=date(2026, 9, 7),
             offence_to=date(2026, 10, 16),
             unauthorised_sessions=12,

@@ -1,6 +1,7 @@
 """The National Framework for Penalty Notices as plain date arithmetic (no database).
 
-BRIEF §1 rows 7-11 and §2.5 C:
+Sections 444A and 444B of the Education Act 1996 and the Education (Penalty Notices) (England)
+(Amendment) Regulations 2024, which set up the framework:
 - a notice is presumed served on the 2nd working day after it is posted;
 - a first notice is £80 if paid within 21 days of service, £160 within 28 days;
 - a second notice to the same parent for the same child within 3 years of the first is a flat

@@ -1,22 +1,21 @@
 """The penalty-notice ledger: reading it, checking a new notice against it, and writing it.
 
-Forms call these in validation (so a refused notice is explained on the page) and in their
-`on_completed` hook (so the ledger row is written in the same transaction as the task).
-The rules themselves are in app/legal/rules.py.
+The pathway's named rules call these while the officer is on the page (so a refused notice is
+explained there), and its effects after the task is completed (so the ledger row is written in
+the same transaction as the task): app/pathways/legal/penalty_notices.py. The framework's
+arithmetic is in framework.py; the history page reads the ledger through app/legal/queries.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from app.extensions import db
-from app.legal import rules
 from app.models import Case, Child, HumanTask, User
 from app.models.penalty_notices import NoticeStatus, PenaltyNotice
+from app.pathways.legal import framework
 from app.timescales import school_days
 from app.timescales.school_calendar import monday_of
 
@@ -26,30 +25,33 @@ class LedgerRefused(ValueError):
 
 
 def key_of(child: Child) -> str:
-    return rules.child_key(child.first_name, child.last_name, child.date_of_birth)
+    """The child as the ledger matches them across cases (name and date of birth)."""
+    return framework.child_key(child.first_name, child.last_name, child.date_of_birth)
 
 
 def notices_for(child: Child, parent_name: str | None = None) -> list[PenaltyNotice]:
     """Every notice for this child (matched across cases), optionally to one parent, oldest first."""
     query = select(PenaltyNotice).where(PenaltyNotice.child_key == key_of(child))
     if parent_name is not None:
-        query = query.where(PenaltyNotice.parent_key == rules.parent_key(parent_name))
+        query = query.where(PenaltyNotice.parent_key == framework.parent_key(parent_name))
     return list(db.session.scalars(query.order_by(PenaltyNotice.issued_on, PenaltyNotice.id)))
 
 
-def check_new_notice(child: Child, parent_name: str, issued_on: date) -> rules.Assessment:
-    earlier = [rules.Notice(n.issued_on, n.status) for n in notices_for(child, parent_name)]
-    return rules.assess(earlier, issued_on)
+def check_new_notice(child: Child, parent_name: str, issued_on: date) -> framework.Assessment:
+    """What a notice to this parent for this child issued on that day would be (its number in the
+    3-year window and amount), or that it is refused, given the notices already on the ledger."""
+    earlier = [framework.Notice(n.issued_on, n.status) for n in notices_for(child, parent_name)]
+    return framework.assess(earlier, issued_on)
 
 
-def refusal_message(assessment: rules.Assessment, parent_name: str, child_name: str) -> str:
+def refusal_message(assessment: framework.Assessment, parent_name: str, child_name: str) -> str:
     """Why a third notice cannot be issued, in the officer's terms."""
-    dates = " and ".join(rules.long_date(n.issued_on) for n in assessment.counted)
+    dates = " and ".join(framework.long_date(n.issued_on) for n in assessment.counted)
     allowed = assessment.next_allowed_on
     return (
         f"{parent_name} has already had 2 penalty notices for {child_name} in the last 3 years "
         f"(issued {dates}). The national framework allows no more than 2 in 3 years, so a third "
-        f"cannot be issued{f' before {rules.long_date(allowed)}' if allowed else ''}. Select "
+        f"cannot be issued{f' before {framework.long_date(allowed)}' if allowed else ''}. Select "
         "'Do not issue a penalty notice' so a manager can choose another route, usually prosecution"
     )
 
@@ -89,13 +91,13 @@ def record_issue(
         instance_id=task.instance_id,
         task_id=task.id,
         parent_name=parent_name.strip(),
-        parent_key=rules.parent_key(parent_name),
+        parent_key=framework.parent_key(parent_name),
         offence_from=offence_from,
         offence_to=offence_to,
         unauthorised_sessions=sessions,
         below_threshold_reason=below_threshold_reason,
         issued_on=issued_on,
-        served_on=rules.served_on(issued_on),
+        served_on=framework.served_on(issued_on),
         amount=assessment.amount,
         sequence=assessment.sequence,
         status=NoticeStatus.ISSUED.value,
@@ -128,12 +130,11 @@ def _require(instance_id: int, *statuses: NoticeStatus) -> PenaltyNotice:
 def payment_problem(notice: PenaltyNotice, paid_on: date, amount: int) -> str:
     """Why a payment cannot be recorded as given ('' if it can)."""
     if paid_on < notice.issued_on:
-        return (
-            f"The payment date must be on or after the notice was issued, {rules.long_date(notice.issued_on)}"
-        )
-    due = rules.amount_due(notice.sequence, notice.served_on, paid_on)
+        issued = framework.long_date(notice.issued_on)
+        return f"The payment date must be on or after the notice was issued, {issued}"
+    due = framework.amount_due(notice.sequence, notice.served_on, paid_on)
     if due is None:
-        last = rules.long_date(rules.payment_ends(notice.served_on))
+        last = framework.long_date(framework.payment_ends(notice.served_on))
         return (
             f"The 28 days to pay ended on {last}: a later payment does not discharge the offence. "
             "Record what happened when the unpaid notice is decided"
@@ -141,24 +142,29 @@ def payment_problem(notice: PenaltyNotice, paid_on: date, amount: int) -> str:
     if amount != due:
         if notice.sequence > 1:
             return "This is a second notice within 3 years: the penalty is a flat £160, with no £80 rate"
-        if due == rules.FULL_AMOUNT:
-            ended = rules.long_date(rules.discount_ends(notice.served_on))
-            return f"The £80 rate ended on {ended}: a payment on {rules.long_date(paid_on)} must be £160"
+        if due == framework.FULL_AMOUNT:
+            ended = framework.long_date(framework.discount_ends(notice.served_on))
+            return f"The £80 rate ended on {ended}: a payment on {framework.long_date(paid_on)} must be £160"
         return f"Paid within 21 days of service the penalty is £80, not £{amount}"
     return ""
 
 
 def record_payment(instance_id: int, paid_on: date, amount: int) -> PenaltyNotice:
+    """The process's issued notice is paid; LedgerRefused if it is not issued and awaiting payment,
+    or the amount is not what it cost that day."""
     notice = _require(instance_id, NoticeStatus.ISSUED)
     problem = payment_problem(notice, paid_on, amount)
     if problem:
         raise LedgerRefused(problem)
-    notice.status = (NoticeStatus.PAID_80 if amount == rules.FIRST_AMOUNT else NoticeStatus.PAID_160).value
+    paid = NoticeStatus.PAID_80 if amount == framework.FIRST_AMOUNT else NoticeStatus.PAID_160
+    notice.status = paid.value
     notice.paid_on, notice.paid_amount = paid_on, amount
     return notice
 
 
 def record_withdrawal(instance_id: int, reason: str) -> PenaltyNotice:
+    """The process's notice is withdrawn for the reason given (it no longer counts towards the
+    limit); LedgerRefused unless it is issued or unpaid."""
     notice = _require(instance_id, NoticeStatus.ISSUED, NoticeStatus.UNPAID)
     notice.status, notice.withdrawn_reason = NoticeStatus.WITHDRAWN.value, reason
     return notice
@@ -177,46 +183,3 @@ def record_prosecuted(instance_id: int) -> PenaltyNotice | None:
     if notice is not None and notice.status == NoticeStatus.UNPAID.value:
         notice.status = NoticeStatus.PROSECUTED.value
     return notice
-
-
-# -- the history page ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ParentHistory:
-    parent_name: str
-    notices: list[PenaltyNotice]
-    counted_now: int
-    next_allowed_on: date | None
-
-    @property
-    def can_issue(self) -> bool:
-        return self.counted_now < rules.MAX_IN_WINDOW
-
-
-def history(child: Child, today: date) -> list[ParentHistory]:
-    """The child's notices grouped by parent, each with how many count in the 3 years to today."""
-    groups: dict[str, list[PenaltyNotice]] = {}
-    for notice in notices_for(child):
-        groups.setdefault(notice.parent_key, []).append(notice)
-    result = []
-    for notices in groups.values():
-        assessment = rules.assess([rules.Notice(n.issued_on, n.status) for n in notices], today)
-        result.append(
-            ParentHistory(
-                notices[-1].parent_name, notices, len(assessment.counted), assessment.next_allowed_on
-            )
-        )
-    return sorted(result, key=lambda h: h.parent_name.casefold())
-
-
-def amount_now(notice: PenaltyNotice, today: date) -> int | None:
-    """What an issued notice would cost if paid today; None once the 28 days have passed."""
-    return rules.amount_due(notice.sequence, notice.served_on, today)
-
-
-def due_dates(notice: PenaltyNotice) -> Sequence[tuple[str, date]]:
-    if notice.sequence == 1:
-        return (
-            ("£80 by", rules.discount_ends(notice.served_on)),
-            ("£160 by", rules.payment_ends(notice.served_on)),
-        )
-    return (("£160 by", rules.payment_ends(notice.served_on)),)
