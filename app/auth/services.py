@@ -16,7 +16,7 @@ from app.auth.passwords import hash_password, verify_password
 from app.extensions import db
 from app.models import ApiToken, Role, Team, User
 
-# The accounts `flask seed-demo` makes (app/demo.py USERS; a test keeps the two lists equal).
+# The accounts `flask seed-demo` makes (app/demo/people.py USERS; a test keeps the two lists equal).
 # Their emails and password are public, so production refuses to start while any is active.
 DEMO_EMAILS = frozenset(
     {

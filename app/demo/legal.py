@@ -16,11 +16,13 @@ from typing import Any
 from sqlalchemy import select
 
 from app.cases.services import Referral, refer_child
+from app.demo.referrals import FIRST, LAST, SCHOOLS
 from app.extensions import db
 from app.legal import rules
 from app.models import Case, HumanTask, TaskState, User
 from app.tasks.services import complete_task
 from app.timescales.term_dates import load_default_terms_if_empty
+from app.workflow.instances import start_process
 
 PROCESS = "attendance_legal_planning"
 SECOND_NOTICE_CASE = 6
@@ -249,8 +251,6 @@ def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
             return manager
         return {"Schools": school, "Legal Services": solicitor}.get(task.lane, ace)
 
-    from app.demo import FIRST, LAST, SCHOOLS
-
     opened = 0
     for index, (_, steps) in enumerate(_stages(today)):
         first, last = rng.choice(FIRST), rng.choice(LAST)
@@ -279,8 +279,6 @@ def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
         case = refer_child(referral, ace, process_id=PROCESS)
         _walk(case, steps, who)
         if index == SECOND_NOTICE_CASE:  # a second notice to the same parent, on the same case
-            from app.workflow.instances import start_process
-
             start_process(
                 case, PROCESS, {"case_reference": case.reference, "child_name": case.child.full_name}, ace
             )
