@@ -1,8 +1,17 @@
-"""The layers hold: no import cycles between modules."""
+"""The layers hold: no import cycles between modules, and the import-linter contracts are kept.
+
+`make test` runs `lint-imports` as well; these tests make plain `pytest` catch a broken layer
+too, naming the modules involved.
+"""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import grimp
+
+from app.config import ROOT
 
 ROOT_PACKAGES = ("app", "forms")
 
@@ -84,3 +93,16 @@ def test_the_cycle_finder_names_a_cycle_and_ignores_a_chain() -> None:
 def test_no_module_in_the_app_or_forms_imports_itself_through_others() -> None:
     graph = grimp.build_graph(*ROOT_PACKAGES, exclude_type_checking_imports=True, cache_dir=None)
     assert import_cycles(graph) == []
+
+
+def test_the_import_contracts_in_pyproject_are_kept() -> None:
+    # `lint-imports` as a fresh process, so the graph is read from the files as they are now.
+    command = "from importlinter.cli import lint_imports_command; lint_imports_command()"
+    result = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+        [sys.executable, "-c", command, "--no-cache", "--no-logo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
