@@ -12,16 +12,14 @@ import random
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import select
-
 from app.cases.services import refer_child
 from app.demo import attendance, cme, legal, medical, safeguarding
 from app.demo.people import ensure_people
 from app.demo.progress import STEP_UP_STAGE, advance
+from app.demo.queries import has_cases
 from app.demo.referrals import school_referral
 from app.demo.social_care import add_social_care
-from app.extensions import db
-from app.models import Case, User
+from app.models import User
 from app.timescales.term_dates import load_default_terms_if_empty
 from app.workflow.library import publish_shipped
 
@@ -46,7 +44,7 @@ def load_demo(case_count: int = 24, seed: int = 20261123) -> str:
     today = date.today()
     referrer = people["school@example.org"]
     created = 0
-    if db.session.scalar(select(User.id).where(User.email == "school@example.org")) and not _has_cases():
+    if not has_cases():
         stepped_up = []
         for n in range(case_count + SOCIAL_CARE_CASES):
             case = refer_child(school_referral(rng, today), referrer)
@@ -65,7 +63,3 @@ def load_demo(case_count: int = 24, seed: int = 20261123) -> str:
         f"Demo data ready: {len(people)} users, {len(published)} processes published, "
         f"{created} cases referred" + (f", {terms.added} default school terms loaded" if terms else "")
     )
-
-
-def _has_cases() -> bool:
-    return db.session.scalar(select(Case.id).limit(1)) is not None

@@ -6,11 +6,9 @@ DEMO_EMAILS; a test keeps the two lists equal).
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from app.auth.services import create_team, create_user, find_user_by_email
-from app.extensions import db
-from app.models import Role, Team, User
+from app.demo.queries import teams_by_name
+from app.models import Role, User
 
 TEAMS = [
     ("Schools", "Schools", "Designated safeguarding leads and attendance officers in schools"),
@@ -52,7 +50,7 @@ USERS = [
 
 def ensure_people() -> dict[str, User]:
     """The demo teams and users, creating whichever are missing; users by email."""
-    teams: dict[str, Team] = {t.name: t for t in db.session.scalars(select(Team))}
+    teams = teams_by_name()
     for name, lane, description in TEAMS:
         if name not in teams:
             teams[name] = create_team(name, lane, description)
