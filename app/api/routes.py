@@ -15,11 +15,11 @@ from app.access import can_see_case, can_work_task, me, public, signed_in
 from app.api.auth import authenticate_api_call
 from app.api.errors import json_error
 from app.cases import services as cases
-from app.engine import EngineError
 from app.extensions import csrf
 from app.models import HumanTask
 from app.oversight.services import record_failure_after_rollback
 from app.tasks import services as tasks
+from app.workflow import EngineError
 from app.worklist import queries
 from forms.base import json_answers
 

@@ -10,7 +10,7 @@ from app import audit
 from app.access import me, signed_in
 from app.cases import services
 from app.cases.forms import ReferralForm
-from app.engine import EngineError
+from app.workflow import EngineError
 from app.workflow.library import ProcessNotPublished
 
 bp = Blueprint("cases", __name__, template_folder="templates")

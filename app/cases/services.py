@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from app import audit
 from app.access import can_see_case, case_visibility
-from app.engine import EngineError
 from app.extensions import db
 from app.meetings.services import meetings_for_case
 from app.models import (
@@ -27,7 +26,7 @@ from app.models import (
     TaskState,
     User,
 )
-from app.workflow import instances
+from app.workflow import EngineError, instances
 
 REFERRAL_PROCESS = "referral_to_early_help"
 

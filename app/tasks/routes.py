@@ -9,11 +9,11 @@ import forms
 from app import audit, inputs
 from app.access import can_manage_task, can_see_case, can_work_task, me, signed_in
 from app.auth.services import get_user
-from app.engine import EngineError
+from app.inputs import safe_next
 from app.models import HumanTask, TaskState
 from app.oversight.services import record_failure_after_rollback
 from app.tasks import services
-from app.web import safe_next
+from app.workflow import EngineError
 
 bp = Blueprint("tasks", __name__, template_folder="templates")
 

@@ -27,8 +27,8 @@ from app.models import (
     TaskState,
     User,
 )
-from app.scheduling import note_timer
 from app.workflow.library import current_version, get_engine, get_library, receiver_of, team_for_lane
+from app.workflow.timers import note_timer
 
 # Hot writes go straight to the tables on the request's connection (same transaction): every
 # request of every case makes them, and the ORM's unit of work costs more than the SQL.
