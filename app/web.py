@@ -17,6 +17,7 @@ from app.errors import init_errors
 from app.extensions import db, login_manager
 from app.headers import init_headers
 from app.timescales.attendance import attendance_tier
+from app.timescales.guidance import render_guidance
 from app.timescales.status import due_status
 
 
@@ -67,6 +68,7 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals["due_status"] = due_status
     app.jinja_env.filters["action"] = action_label
     app.jinja_env.filters["tier"] = attendance_tier
+    app.jinja_env.filters["guidance"] = render_guidance  # settings in words, as the page is drawn
     # A local authority service: no GOV.UK brand refresh (crown, GOV.UK blue header).
     app.jinja_env.globals["govukRebrand"] = False
     app.jinja_env.globals["assets_available"] = _assets_available(app)
