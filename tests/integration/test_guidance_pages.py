@@ -59,3 +59,25 @@ def test_start_up_refuses_a_diagram_whose_guidance_names_an_unknown_setting(tmp_
         "two_step.bpmn: the guidance for 'First step' names a setting that does not exist: "
         "{setting: core_group_interval_wekks}"
     ]
+
+
+def test_process_pages_show_the_settings_in_words_in_explanations_and_decision_tables(client) -> None:
+    login(client, "practitioner@example.org")
+    library = text(client.get("/processes"))
+    assert "never more than 6 weeks apart" in library and "reviews every 3 months" in library
+    plan = text(client.get("/processes/child_protection_plan"))
+    assert "the first review conference within 3 months of the ICPC" in plan
+    tiers = text(client.get("/processes/attendance_support"))
+    assert "Tier 2: above 90% and at or below 95%, the top of the local at-risk band" in tiers
+    for page in (library, plan, tiers):
+        assert "{setting" not in page
+
+
+def test_a_real_task_shows_its_timescale_in_words(client, people) -> None:
+    case = factories.refer(people["school"])
+    login(client, "school@example.org")
+    refer = client.post(f"/cases/{case.reference}/pathways", data={"pathway": "medical_needs"})
+    assert refer.status_code == 302
+    [task] = [t for t in factories.open_tasks(case) if t.name == "Record the school's sickness return"]
+    shown = guidance_of(text(client.get(f"/tasks/{task.id}")))
+    assert "Complete the sickness return within 2 working days of the referral." in shown
