@@ -44,11 +44,11 @@ def sessions(label: str, name: str) -> IntegerField:
 
 
 class ReferralForm(GovForm):
-    # Choices are the published pathways, set by the page (app/cases/services.PATHWAYS).
+    # Choices are the published pathways, set by the page (app/cases/services.PATHWAYS). None is
+    # chosen for the referrer: which team hears about a child is theirs to decide.
     pathway = RadioField(
         "What are you telling us about?",
         widget=GovRadioInput(),
-        default="early_help",  # what a referral meant before there were pathways to choose
         invalid_choice_message="Select what you are telling us about",
         validators=[DataRequired("Select what you are telling us about")],
     )

@@ -20,6 +20,7 @@ def test_refer_a_child_and_complete_triage(page) -> None:
     page.get_by_role("heading", name="Worklist").wait_for()
 
     page.get_by_role("link", name="Refer a child").click()
+    page.get_by_label("An attendance concern for Early Help").check()  # nothing is chosen for you
     page.get_by_label("First name").fill("Oscar")
     page.get_by_label("Last name").fill("Mensah")
     dob = page.get_by_role("group", name="Date of birth")
