@@ -102,3 +102,31 @@ def test_the_process_library_draws_every_published_diagram(page) -> None:
         assert drawing.locator(".djs-element").count() > 3
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "library.png"), full_page=True)
+
+
+def test_the_attendance_questions_appear_only_for_a_pathway_that_asks_them(page) -> None:
+    page.goto("/login")
+    page.get_by_label("Email address").fill("school@example.org")
+    page.get_by_label("Password", exact=True).fill("demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Worklist").wait_for()
+    page.goto("/referrals/new")
+    attendance = page.get_by_role("textbox", name="Attendance this school year")
+    early_help = page.get_by_label("An attendance concern for Early Help")
+    assert attendance.is_hidden()  # nothing chosen yet, so nothing to ask
+    assert early_help.get_attribute("aria-expanded") == "false"
+
+    page.get_by_label("A child missing education").check()
+    assert attendance.is_hidden()
+    early_help.check()
+    attendance.wait_for(state="visible")
+    assert early_help.get_attribute("aria-expanded") == "true"
+    assert early_help.get_attribute("aria-controls") == "attendance-questions"
+    page.get_by_label("A pupil who will miss 15 or more school days").check()
+    attendance.wait_for(state="hidden")
+
+    # Sent without a pathway that asks: no error about attendance, which the user cannot see.
+    page.get_by_role("button", name="Send referral").click()
+    page.get_by_text("There is a problem").wait_for()
+    assert page.get_by_role("link", name="Enter the child's attendance as a percentage").count() == 0
+    assert attendance.is_hidden()

@@ -28,7 +28,7 @@ from app.accounts.forms import AccountForm, ConfirmForm
 from app.admin.forms import ClosureForm, SettingForm, TermForm
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.cases import services as cases
-from app.cases.forms import ReferralForm
+from app.cases.forms import ReferralForm, StartPathwayForm
 from app.extensions import db
 from app.models import Team
 from app.timescales.settings import DEFINITIONS
@@ -55,11 +55,25 @@ def every_form(app: Flask) -> Iterator[tuple[str, Build]]:
     teams = list(db.session.scalars(db.select(Team)))
 
     def referral(data: MultiDict[str, Any] | None) -> GovForm:
-        form = ReferralForm(formdata=data, meta={"csrf": False})
+        asks = {p.key for p in cases.PATHWAYS if p.asks_attendance}
+        form = ReferralForm(formdata=data, meta={"csrf": False}, asks_attendance=asks)
+        form.pathway.choices = [(p.key, p.label) for p in cases.PATHWAYS]
+        return form
+
+    def attendance_referral(data: MultiDict[str, Any] | None) -> GovForm:
+        """The referral with a pathway chosen that asks for attendance, so its questions are checked."""
+        answers = MultiDict(data or {})
+        answers.setdefault("pathway", "attendance_support")
+        return referral(answers if data is not None else None)
+
+    def start_pathway(data: MultiDict[str, Any] | None) -> GovForm:
+        form = StartPathwayForm(formdata=data, meta={"csrf": False})
         form.pathway.choices = [(p.key, p.label) for p in cases.PATHWAYS]
         return form
 
     yield "referral", referral
+    yield "referral about attendance", attendance_referral
+    yield "start another pathway", start_pathway
     for setting in DEFINITIONS:
         yield f"setting {setting.name}", lambda d, s=setting: SettingForm(s, formdata=d, meta={"csrf": False})
     yield "term", lambda d: TermForm(formdata=d, meta={"csrf": False})
