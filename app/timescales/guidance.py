@@ -32,11 +32,13 @@ from lxml import etree
 from app.timescales.settings import SETTINGS, local_setting
 
 PLACEHOLDER = re.compile(r"\{\s*setting\s*:\s*([^{}]*?)\s*\}")
+# Any setting's key as a word; longest first, so a key that begins another never hides it.
+SETTING_KEY = re.compile(r"\b(" + "|".join(sorted(map(re.escape, SETTINGS), key=len, reverse=True)) + r")\b")
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%")
 UNKNOWN_SETTING_WORDS = "the time your council has set"
-# Text elements a person can read: BPMN documentation, DMN descriptions (a decision table's
-# rules are shown with their descriptions as their meaning).
-TEXT_ELEMENTS = {"documentation", "description"}
+# Text elements a person can read, in any namespace: BPMN documentation, DMN descriptions (a
+# decision table's rules are shown with their descriptions as their meaning).
+TEXT_ELEMENTS = ("{*}documentation", "{*}description")
 
 
 def render_guidance(text: str | None) -> str:
@@ -75,8 +77,7 @@ def text_problems(text: str, where: str) -> list[str]:
     rest = without_placeholders(text)
     problems += [
         f"{where} shows the setting name {key} to users: write {{setting: {key}}} for its value"
-        for key in SETTINGS
-        if re.search(rf"\b{key}\b", rest)
+        for key in dict.fromkeys(m.group(1) for m in SETTING_KEY.finditer(rest))
     ]
     if TEMPLATE_SYNTAX.search(rest):
         problems.append(
@@ -102,9 +103,7 @@ def documentation_problems(diagram: bytes | str, filename: str = "") -> list[str
         return []
     problems: list[str] = []
     prefix = f"{filename}: " if filename else ""
-    for element in root.iter():
-        if not isinstance(element.tag, str) or etree.QName(element).localname not in TEXT_ELEMENTS:
-            continue
+    for element in root.iter(*TEXT_ELEMENTS):
         owner = element.getparent()
         named = (
             (owner.get("name") or owner.get("id") or "the diagram") if owner is not None else "the diagram"
