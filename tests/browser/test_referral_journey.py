@@ -105,28 +105,29 @@ def test_the_process_library_draws_every_published_diagram(page) -> None:
 
 
 def test_the_attendance_questions_appear_only_for_a_pathway_that_asks_them(page) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect  # waits for the page to catch up
     page.goto("/login")
     page.get_by_label("Email address").fill("school@example.org")
     page.get_by_label("Password", exact=True).fill("demo")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Worklist").wait_for()
     page.goto("/referrals/new")
-    attendance = page.get_by_role("textbox", name="Attendance this school year")
+    attendance = page.locator("#attendance_percent")
     early_help = page.get_by_label("An attendance concern for Early Help")
-    assert attendance.is_hidden()  # nothing chosen yet, so nothing to ask
-    assert early_help.get_attribute("aria-expanded") == "false"
+    expect(early_help).to_have_attribute("aria-expanded", "false")  # the page's script has run
+    expect(attendance).to_be_hidden()  # nothing chosen yet, so nothing to ask
 
     page.get_by_label("A child missing education").check()
-    assert attendance.is_hidden()
+    expect(attendance).to_be_hidden()
     early_help.check()
-    attendance.wait_for(state="visible")
-    assert early_help.get_attribute("aria-expanded") == "true"
-    assert early_help.get_attribute("aria-controls") == "attendance-questions"
+    expect(attendance).to_be_visible()
+    expect(early_help).to_have_attribute("aria-expanded", "true")
+    expect(early_help).to_have_attribute("aria-controls", "attendance-questions")
     page.get_by_label("A pupil who will miss 15 or more school days").check()
-    attendance.wait_for(state="hidden")
+    expect(attendance).to_be_hidden()
 
     # Sent without a pathway that asks: no error about attendance, which the user cannot see.
     page.get_by_role("button", name="Send referral").click()
     page.get_by_text("There is a problem").wait_for()
-    assert page.get_by_role("link", name="Enter the child's attendance as a percentage").count() == 0
-    assert attendance.is_hidden()
+    expect(page.get_by_role("link", name="Enter the child's attendance as a percentage")).to_have_count(0)
+    expect(attendance).to_be_hidden()
