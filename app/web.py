@@ -26,6 +26,7 @@ from app.oversight.routes import bp as oversight_bp
 from app.processes.routes import bp as processes_bp
 from app.tasks.routes import bp as tasks_bp
 from app.timescales.attendance import attendance_tier
+from app.timescales.guidance import render_guidance
 from app.timescales.status import due_status
 from app.timescales.working_days import LONDON
 from app.worklist.routes import bp as worklist_bp
@@ -66,6 +67,7 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals["due_status"] = due_status
     app.jinja_env.filters["action"] = action_label
     app.jinja_env.filters["tier"] = attendance_tier
+    app.jinja_env.filters["guidance"] = render_guidance  # settings in words, as the page is drawn
     # A local authority service: no GOV.UK brand refresh (crown, GOV.UK blue header).
     app.jinja_env.globals["govukRebrand"] = False
     app.jinja_env.globals["assets_available"] = _assets_available(app)

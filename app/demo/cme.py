@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from app.cases.services import Referral, refer_child
@@ -141,7 +140,7 @@ def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
             looked_after=False,
             has_social_worker=False,
             social_worker_name="",
-            attendance_percent=Decimal("0.0"),
+            attendance_percent=None,  # not asked: the child is not on a roll, or cannot be found
             sessions_possible=None,
             unauthorised_sessions=None,
             concern_reasons="Not seen at school or at home; whereabouts not known.",

@@ -247,7 +247,7 @@ def case_facts(case: Case) -> dict[str, Any]:
         "case_reference": case.reference,
         "child_name": case.child.full_name,
         "referral_date": case.referral_date.isoformat(),
-        "attendance_percent": float(case.attendance_percent),
+        "attendance_percent": None if case.attendance_percent is None else float(case.attendance_percent),
         "has_social_worker": case.child.has_social_worker,
         "looked_after": case.child.looked_after,
         "concern_reasons": case.concern_reasons,

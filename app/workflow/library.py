@@ -20,6 +20,7 @@ from app.engine import MB, Engine, InvalidDiagram, Limits, ParsedDiagram, conten
 from app.engine.expressions import expression_problems
 from app.extensions import db
 from app.models import ProcessVersion, Team
+from app.timescales.guidance import documentation_problems
 from app.workflow.helpers import diagram_helpers
 
 
@@ -91,6 +92,7 @@ class ProcessLibrary:
                 continue
             problems.extend(expression_problems(xml, diagram, path.name))
             problems.extend(form_problems(diagram, path.name))
+            problems += documentation_problems(xml, path.name) + documentation_problems(dmn, dmn_path.name)
             self.shipped[diagram.process_id] = ShippedDiagram(path, xml, diagram, dmn)
         problems.extend(message_problems({pid: s.diagram for pid, s in self.shipped.items()}))
         if problems:
