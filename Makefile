@@ -51,15 +51,18 @@ browser-deps:
 
 test: .make-dev assets browser-deps
 	$(BIN)/ruff check app forms tests bench
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/pytest -q
 
 # The same suite against a real PostgreSQL (installed and started if needed).
 postgres-test: .make-dev assets
 	bash .ci/postgres.sh $(BIN)/pytest -q
 
+# Import layers: the contracts in pyproject.toml [tool.importlinter] (docs/architecture.md, "Layers").
 lint: .make-dev
 	$(BIN)/ruff check app forms tests bench
 	$(BIN)/ruff format --check app forms tests bench
+	$(BIN)/lint-imports --no-cache --no-logo
 
 bench: .make-dev
 	$(BIN)/python bench/engine_overhead.py

@@ -31,6 +31,7 @@ _LINK_BATCH = 5000
 ACTION_LABELS = {
     "case.referred": "Referred",
     "case.pathway_started": "Started another pathway on the case",
+    "case.attendance_recorded": "Recorded the child's attendance",
     "case.viewed": "Viewed the case",
     "cases.listed": "Viewed the list of cases",
     "worklist.viewed": "Viewed a worklist",

@@ -190,7 +190,7 @@ def publish() -> None:
     New content is published as a new version; content equal to an earlier version makes
     that version current again.
     """
-    from app.engine import InvalidDiagram
+    from app.workflow import InvalidDiagram
     from app.workflow.library import publish_shipped
 
     try:

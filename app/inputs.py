@@ -12,6 +12,7 @@
   half of a surrogate pair (which no database column can store), or when they are not JSON.
 - Query parameters: `page_number`, `whole_number` and `one_of` turn what was typed in a URL into
   a value a page can use: the nearest sensible one, or a ValueError the caller answers with a 400.
+- Redirect targets (`next`): `safe_next` follows one only if it stays on this site.
 
 `init_inputs(app)` wires all of it; create_app calls it before any blueprint is registered,
 because a rule picks up its converters when it is added.
@@ -25,6 +26,7 @@ import re
 from collections.abc import Collection
 from itertools import accumulate
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Request, request
 from flask.json.provider import DefaultJSONProvider
@@ -190,3 +192,10 @@ def whole_number(raw: str | None, default: int | None = None, *, highest: int = 
 def one_of(raw: str | None, allowed: Collection[str], default: str) -> str:
     """`raw` if it is one of `allowed` (a view name, a sort key, a filter), otherwise `default`."""
     return raw if raw is not None and raw in allowed else default
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A redirect target from the request, if it stays on this site; otherwise `default`."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return default

@@ -19,22 +19,18 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import InstanceStatus, ProcessInstance
+from app.oversight.services import record_failure_after_rollback
+from app.workflow import EngineError
+from app.workflow.instances import InstanceMoved, due_instance_ids, fire_timers, lock_if_due
+from app.workflow.timers import forget_noted_timers, take_noted_timers, timers_due_by
 
 log = logging.getLogger(__name__)
-PENDING_KEY = "timers_to_schedule"
 SWEEP_BATCH = 500
 DRAIN_BATCH = 100
-
-
-def note_timer(instance_id: int, due: datetime | None) -> None:
-    """Remember that this transaction gave an instance a timer; scheduled after commit."""
-    if due is not None:
-        db.session.info.setdefault(PENDING_KEY, {})[instance_id] = due
 
 
 def fire_due(app: Flask) -> int:
@@ -46,10 +42,6 @@ def fire_due(app: Flask) -> int:
     ends this drain: they are on it. On SQLite, which has no row locks, one thread per
     process drains at a time.
     """
-    from app.engine import EngineError
-    from app.oversight.services import record_failure_after_rollback
-    from app.workflow.instances import InstanceMoved, due_instance_ids, fire_timers, lock_if_due
-
     moved, failed = 0, set()
     with _sqlite_guard(app), app.app_context():
         try:
@@ -77,7 +69,7 @@ def fire_due(app: Flask) -> int:
                     except Exception as exc:  # a fault outside the diagram: make it visible, go on
                         failed.add(instance_id)
                         log.exception("firing timers of instance %s failed", instance_id)
-                        _record_fault(instance_id, exc, record_failure_after_rollback)
+                        _record_fault(instance_id, exc)
                 if not progressed:
                     return moved
         finally:
@@ -96,27 +88,12 @@ def _sqlite_guard(app: Flask) -> Iterator[None]:
         yield
 
 
-def _record_fault(instance_id: int, exc: Exception, record: Any) -> None:
+def _record_fault(instance_id: int, exc: Exception) -> None:
     try:
-        record(instance_id, f"A timer could not be fired: {exc}", None)
+        record_failure_after_rollback(instance_id, f"A timer could not be fired: {exc}", None)
     except Exception:
         db.session.rollback()
         log.exception("could not record the incident for instance %s", instance_id)
-
-
-def _upcoming(until: datetime, after_id: int, limit: int) -> list[tuple[int, datetime]]:
-    """Instances with a timer due by `until`, in id order after `after_id` (for paging)."""
-    rows = db.session.execute(
-        select(ProcessInstance.id, ProcessInstance.next_timer_at)
-        .where(
-            ProcessInstance.status.in_([InstanceStatus.RUNNING, InstanceStatus.INCIDENT]),
-            ProcessInstance.next_timer_at <= until,
-            ProcessInstance.id > after_id,
-        )
-        .order_by(ProcessInstance.id)
-        .limit(limit)
-    )
-    return [(instance_id, due) for instance_id, due in rows]
 
 
 def sweep(app: Flask, look_ahead_seconds: float = 0) -> int:
@@ -133,7 +110,7 @@ def sweep(app: Flask, look_ahead_seconds: float = 0) -> int:
     until, after_id = datetime.now(UTC) + timedelta(seconds=look_ahead_seconds), 0
     while True:
         with app.app_context():
-            page = _upcoming(until, after_id, SWEEP_BATCH)
+            page = timers_due_by(until, after_id, SWEEP_BATCH)
             db.session.remove()
         for instance_id, due in page:
             timers.schedule(instance_id, due)
@@ -191,7 +168,7 @@ def start_scheduler(app: Flask, sweep_seconds: int | None = None) -> Timers:
 
 
 def _schedule_after_commit(session: Session) -> None:
-    pending: dict[int, datetime] = session.info.pop(PENDING_KEY, {})
+    pending = take_noted_timers(session)
     if pending and has_app_context():
         timers: Timers | None = current_app.extensions.get("timers")
         if timers is not None:
@@ -200,7 +177,7 @@ def _schedule_after_commit(session: Session) -> None:
 
 
 def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)
+    forget_noted_timers(session)
 
 
 def init_scheduler(app: Flask) -> None:

@@ -2,44 +2,44 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask, Response, flash, jsonify, redirect, request, url_for
 from flask_login import AnonymousUserMixin
 
+from app.accounts.routes import bp as accounts_bp
+from app.admin.routes import bp as admin_bp
+from app.api.routes import bp as api_bp
 from app.audit import action_label
+from app.auth.routes import bp as auth_bp
 from app.auth.sessions import ended_by_itself, load_session_user
+from app.cases.routes import bp as cases_bp
+from app.cme.routes import bp as cme_bp
 from app.errors import init_errors
 from app.extensions import db, login_manager
 from app.headers import init_headers
+from app.health import bp as health_bp
+from app.legal.routes import bp as legal_bp
+from app.oversight.routes import bp as oversight_bp
+from app.processes.routes import bp as processes_bp
+from app.tasks.routes import bp as tasks_bp
 from app.timescales.attendance import attendance_tier
+from app.timescales.guidance import render_guidance
 from app.timescales.status import due_status
+from app.timescales.working_days import LONDON
+from app.worklist.routes import bp as worklist_bp
 
 
 def init_web(app: Flask) -> None:
-    from app.accounts.routes import bp as accounts_bp
-    from app.admin.routes import bp as admin_bp
-    from app.api.routes import bp as api_bp
-    from app.auth.routes import bp as auth_bp
-    from app.cases.routes import bp as cases_bp
-    from app.cme.routes import bp as cme_bp
-    from app.health import bp as health_bp
-    from app.oversight.routes import bp as oversight_bp
-    from app.processes.routes import bp as processes_bp
-    from app.tasks.routes import bp as tasks_bp
-    from app.worklist.routes import bp as worklist_bp
-
     blueprints = (
         auth_bp,
         worklist_bp,
         tasks_bp,
         cases_bp,
         cme_bp,
-        __import__("app.legal.routes", fromlist=["bp"]).bp,  # penalty-notice history
+        legal_bp,  # penalty-notice history
         oversight_bp,
         admin_bp,
         accounts_bp,
@@ -67,6 +67,7 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals["due_status"] = due_status
     app.jinja_env.filters["action"] = action_label
     app.jinja_env.filters["tier"] = attendance_tier
+    app.jinja_env.filters["guidance"] = render_guidance  # settings in words, as the page is drawn
     # A local authority service: no GOV.UK brand refresh (crown, GOV.UK blue header).
     app.jinja_env.globals["govukRebrand"] = False
     app.jinja_env.globals["assets_available"] = _assets_available(app)
@@ -88,18 +89,6 @@ def _assets_available(app: Flask) -> bool:
     return (Path(app.static_folder or "") / "vendor" / "govuk-frontend" / "govuk-frontend.min.js").exists()
 
 
-def safe_next(target: str | None, default: str) -> str:
-    """A redirect target from the request, if it stays on this site; otherwise `default`."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return default
-
-
-def token_digest(token: str) -> str:
-    """How an API token is stored and looked up (app/api/auth.py reads bearer tokens)."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def _transaction_edge(response: Response) -> Response:
     """One transaction per request: commit what a successful request did, discard the rest."""
     if response.status_code < 400:
@@ -116,8 +105,6 @@ def _discard_uncommitted(_: BaseException | None) -> None:
 def _format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
-    from app.timescales.working_days import LONDON
-
     return value.astimezone(LONDON).strftime("%-d %b %Y %H:%M")
 
 
@@ -125,7 +112,5 @@ def _format_date(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        from app.timescales.working_days import LONDON
-
         value = value.astimezone(LONDON)
     return str(value.strftime("%-d %b %Y"))

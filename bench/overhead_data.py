@@ -27,7 +27,7 @@ from app import create_app
 from app.auth import passwords
 from app.cases.services import Referral
 from app.config import Settings
-from app.demo import _ensure_people
+from app.demo.people import ensure_people
 from app.engine import ParsedDiagram
 from app.extensions import db
 from app.models import User
@@ -220,7 +220,7 @@ def build_app(database_url: str, instance_dir: Path) -> tuple[Flask, People]:
             upgrade(directory=str(ROOT / "migrations"))
         finally:
             logging.disable(logging.NOTSET)
-        people = _ensure_people()
+        people = ensure_people()
         publish_shipped()
         db.session.commit()
         ids = People(referrer_id=people[REFERRER_EMAIL].id, worker_id=people[WORKER_EMAIL].id)

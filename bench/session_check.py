@@ -46,7 +46,7 @@ from app.access import signed_in  # noqa: E402
 from app.auth import passwords  # noqa: E402
 from app.auth.sessions import load_session_user  # noqa: E402
 from app.config import Settings  # noqa: E402
-from app.demo import _ensure_people  # noqa: E402
+from app.demo.people import ensure_people  # noqa: E402
 from app.extensions import db, login_manager  # noqa: E402
 from app.workflow.library import publish_shipped  # noqa: E402
 from bench.overhead_data import load_user  # noqa: E402
@@ -76,7 +76,7 @@ def build(url: str, tmp: Path) -> Flask:
             db.session.execute(text("drop schema public cascade; create schema public"))
             db.session.commit()
         upgrade(directory=str(ROOT / "migrations"))
-        _ensure_people()
+        ensure_people()
         publish_shipped()
         db.session.commit()
         db.session.remove()

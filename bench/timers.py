@@ -33,7 +33,7 @@ from sqlalchemy import func, select, text  # noqa: E402
 from app import create_app  # noqa: E402
 from app.auth import passwords  # noqa: E402
 from app.config import Settings  # noqa: E402
-from app.demo import _ensure_people  # noqa: E402
+from app.demo.people import ensure_people  # noqa: E402
 from app.engine import content_hash, parse_diagram  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import AuditEvent, Case, Child, ProcessInstance, ProcessVersion, User  # noqa: E402
@@ -77,7 +77,7 @@ def build(url: str, tmp: Path, workers: int) -> Flask:
             db.session.execute(text("drop schema public cascade; create schema public"))
             db.session.commit()
         upgrade(directory=str(ROOT / "migrations"))
-        _ensure_people()
+        ensure_people()
         diagram = parse_diagram(xml, "bench_timer.bpmn")
         db.session.add(
             ProcessVersion(

@@ -29,7 +29,7 @@ from sqlalchemy import insert, select, text  # noqa: E402
 from app import create_app  # noqa: E402
 from app.auth import passwords  # noqa: E402
 from app.config import Settings  # noqa: E402
-from app.demo import _ensure_people  # noqa: E402
+from app.demo.people import ensure_people  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Case, Child, HumanTask, ProcessInstance, ProcessVersion, Team, User  # noqa: E402
 from app.workflow.library import publish_shipped  # noqa: E402
@@ -162,7 +162,7 @@ def main() -> None:
     app = create_app(settings, WTF_CSRF_ENABLED=False)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
-        _ensure_people()
+        ensure_people()
         publish_shipped()
         db.session.commit()
         t = time.perf_counter()

@@ -10,13 +10,13 @@ from typing import Any
 from sqlalchemy import select
 
 from app.cases.services import Referral, refer_child
-from app.demo import TEAMS, USERS, _ensure_people
+from app.demo.people import TEAMS, USERS, ensure_people
 from app.extensions import db
 from app.models import Case, HumanTask, TaskState, User
 
 
 def create_people() -> None:
-    _ensure_people()
+    ensure_people()
 
 
 def people() -> dict[str, User]:

@@ -8,17 +8,14 @@ plus the CSRF token our pages carry, sent as `X-CSRFToken`.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Response, g, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 
 from app.api.errors import UNAUTHORIZED_MESSAGE, json_error
-from app.extensions import csrf, db
-from app.models import ApiToken, User
-from app.web import token_digest
+from app.auth.services import find_user_by_api_token
+from app.extensions import csrf
+from app.models import User
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -63,13 +60,4 @@ def user_for_bearer_token(header: str) -> User | None:
     scheme, _, value = header.partition(" ")
     if scheme != "Bearer" or not value.strip():
         return None
-    token = db.session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == token_digest(value.strip()),
-            ApiToken.revoked_at.is_(None),
-        )
-    )
-    if token is None or not token.user.active:
-        return None
-    token.last_used_at = datetime.now(UTC)
-    return token.user
+    return find_user_by_api_token(value.strip())

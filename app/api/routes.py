@@ -92,7 +92,7 @@ def case(reference: str) -> Any:
             "school": child.school,
             "year_group": child.year_group,
         },
-        attendance_percent=float(found.attendance_percent),
+        attendance_percent=None if found.attendance_percent is None else float(found.attendance_percent),
         referral_date=found.referral_date.isoformat(),
         tasks=[task_json(t) for t in view.open_tasks + view.completed_tasks],
         processes=[

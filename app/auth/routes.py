@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from app.access import me, public, signed_in
 from app.auth import services, sessions
 from app.auth.forms import ChangePasswordForm, LoginForm
-from app.web import safe_next
+from app.inputs import safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 

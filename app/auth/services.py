@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import UTC, datetime
 
@@ -14,9 +15,8 @@ from app.auth.password_rules import password_problem
 from app.auth.passwords import hash_password, verify_password
 from app.extensions import db
 from app.models import ApiToken, Role, Team, User
-from app.web import token_digest
 
-# The accounts `flask seed-demo` makes (app/demo.py USERS; a test keeps the two lists equal).
+# The accounts `flask seed-demo` makes (app/demo/people.py USERS; a test keeps the two lists equal).
 # Their emails and password are public, so production refuses to start while any is active.
 DEMO_EMAILS = frozenset(
     {
@@ -186,13 +186,29 @@ def create_user(email: str, name: str, password: str, role: Role, teams: list[Te
     return user
 
 
+def _token_digest(token: str) -> str:
+    """How an API token is stored and looked up: its SHA-256, never the token itself."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
 def create_api_token(user: User, label: str = "") -> str:
     """Create a token for the user and return it; only its hash is kept."""
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=token_digest(token), label=label))
+    db.session.add(ApiToken(user_id=user.id, token_hash=_token_digest(token), label=label))
     audit.record("api_token.created", user, detail=label)
     db.session.flush()
     return token
+
+
+def find_user_by_api_token(token: str) -> User | None:
+    """The active user whose unrevoked API token this is, or None. Records when it was last used."""
+    row = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _token_digest(token), ApiToken.revoked_at.is_(None))
+    )
+    if row is None or not row.user.active:
+        return None
+    row.last_used_at = datetime.now(UTC)
+    return row.user
 
 
 def revoke_api_tokens(user: User) -> int:

@@ -1,6 +1,15 @@
-"""The referral form: a concern about a child, which opens a case on the pathway it names."""
+"""The referral form: a concern about a child, which opens a case on the pathway it names.
+
+Some questions apply only to some pathways (the child's attendance: Pathway.asks_attendance in
+app/cases/services.py). Without JavaScript every question is on the page; only those that apply
+to the pathway chosen are required, and answers to the rest are neither checked nor kept: with
+JavaScript they are hidden, and an error on a question the user cannot see would be a trap.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -18,7 +27,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.formkit.base import GovForm
 from app.formkit.fields import GovDateField, GovDecimalField
@@ -33,6 +42,22 @@ def at_most(label: str, limit: int) -> Length:
     return Length(max=limit, message=f"{label} must be {limit} characters or less")
 
 
+def attendance_field() -> GovDecimalField:
+    """Attendance this school year; whether an answer is required is for the form to say."""
+    return GovDecimalField(
+        "Attendance this school year (%)",
+        places=1,
+        invalid_value_message="Attendance must be a number, like 84.5",
+        description="The percentage of possible sessions attended, for example 84.5",
+        # Optional: nothing typed is no answer (the form says when one is required), not a typing error.
+        validators=[Optional(), NumberRange(0, 100, "Attendance must be between 0 and 100")],
+    )
+
+
+ATTENDANCE_QUESTIONS = ("attendance_percent", "sessions_possible", "unauthorised_sessions")
+ATTENDANCE_REQUIRED = "Enter the child's attendance as a percentage"
+
+
 def sessions(label: str, name: str) -> IntegerField:
     """An optional count of school sessions: two a day, so no more than 400 in a school year."""
     return IntegerField(
@@ -44,11 +69,11 @@ def sessions(label: str, name: str) -> IntegerField:
 
 
 class ReferralForm(GovForm):
-    # Choices are the published pathways, set by the page (app/cases/services.PATHWAYS).
+    # Choices are the published pathways, set by the page (app/cases/services.PATHWAYS). None is
+    # chosen for the referrer: which team hears about a child is theirs to decide.
     pathway = RadioField(
         "What are you telling us about?",
         widget=GovRadioInput(),
-        default="early_help",  # what a referral meant before there were pathways to choose
         invalid_choice_message="Select what you are telling us about",
         validators=[DataRequired("Select what you are telling us about")],
     )
@@ -91,16 +116,7 @@ class ReferralForm(GovForm):
         widget=GovTextInput(),
         validators=[Optional(), at_most("Social worker's name", 200)],
     )
-    attendance_percent = GovDecimalField(
-        "Attendance this school year (%)",
-        places=1,
-        invalid_value_message="Attendance must be a number, like 84.5",
-        description="The percentage of possible sessions attended, for example 84.5",
-        validators=[
-            InputRequired("Enter the child's attendance as a percentage"),
-            NumberRange(0, 100, "Attendance must be between 0 and 100"),
-        ],
-    )
+    attendance_percent = attendance_field()
     sessions_possible = sessions("Possible sessions so far", "Possible sessions")
     unauthorised_sessions = sessions("Unauthorised absences (sessions)", "Unauthorised sessions")
     concern_reasons = TextAreaField(
@@ -128,6 +144,27 @@ class ReferralForm(GovForm):
     # A referral is recorded as it arrives: not in the future, and not more than a year old.
     referral_date = GovDateField("Date of referral", "Enter the date of referral", limit="past", years_back=1)
 
+    def __init__(self, *args: Any, asks_attendance: Collection[str] = (), **kwargs: Any) -> None:
+        """`asks_attendance`: the keys of the pathways whose referral needs the attendance questions."""
+        super().__init__(*args, **kwargs)
+        self.asks_attendance = frozenset(asks_attendance)
+
+    def attendance_applies(self) -> bool | None:
+        """Whether the attendance questions apply to the pathway chosen; None before one is chosen."""
+        if self.pathway.data not in {str(choice.value) for choice in self.pathway.iter_choices()}:
+            return None
+        return self.pathway.data in self.asks_attendance
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        super().validate(extra_validators)
+        applies, attendance = self.attendance_applies(), self.attendance_percent
+        if applies is False:
+            for name in ATTENDANCE_QUESTIONS:
+                self[name].errors, self[name].data = [], None
+        elif applies and attendance.data is None and not attendance.errors:
+            attendance.errors = [ATTENDANCE_REQUIRED]
+        return not self.errors
+
     def validate_social_worker_name(self, field: StringField) -> None:
         if self.has_social_worker.data and not (field.data or "").strip():
             raise ValidationError("Enter the social worker's name")
@@ -136,3 +173,15 @@ class ReferralForm(GovForm):
         possible = self.sessions_possible.data
         if field.data is not None and possible is not None and field.data > possible:
             raise ValidationError("Unauthorised sessions cannot be more than possible sessions")
+
+
+class StartPathwayForm(GovForm):
+    """Start another pathway on a case (the case page); the attendance question is there only when
+    the case was referred without it, for a pathway that asks for it."""
+
+    pathway = SelectField(
+        "Start another pathway",
+        invalid_choice_message="Select the pathway to start",
+        validators=[DataRequired("Select the pathway to start")],
+    )
+    attendance_percent = attendance_field()

@@ -8,8 +8,8 @@ from werkzeug.wrappers import Response
 from app import audit
 from app.access import me, signed_in
 from app.cases import services
-from app.cases.forms import ReferralForm
-from app.engine import EngineError
+from app.cases.forms import ReferralForm, StartPathwayForm
+from app.workflow import EngineError
 from app.workflow.library import ProcessNotPublished
 
 bp = Blueprint("cases", __name__, template_folder="templates")
@@ -18,18 +18,22 @@ bp = Blueprint("cases", __name__, template_folder="templates")
 @bp.route("/referrals/new", methods=["GET", "POST"])
 @signed_in
 def refer() -> Response | tuple[str, int]:
-    form = ReferralForm()
     offered = services.open_pathways()
+    form = ReferralForm(asks_attendance={p.key for p in offered if p.asks_attendance})
     form.pathway.choices = [(p.key, p.label) for p in offered]
-    hints = [{"hint": {"text": p.hint}} for p in offered]  # merged into the radios in order
+    page = {
+        "form": form,
+        "hints": [{"hint": {"text": p.hint}} for p in offered],  # merged into the radios in order
+        "attendance_for": [p for p in offered if p.asks_attendance],
+    }
     if not form.validate_on_submit():
-        return render_template("cases/refer.html", form=form, hints=hints), 400 if form.errors else 200
+        return render_template("cases/refer.html", **page), 400 if form.errors else 200
     chosen = services.pathway(form.pathway.data)
     try:
         case = services.refer_child(services.Referral.from_mapping(form.data), me(), chosen.process_id)
     except (ProcessNotPublished, EngineError) as exc:
         message = getattr(exc, "message", str(exc))
-        return render_template("cases/refer.html", form=form, hints=hints, problem=message), 500
+        return render_template("cases/refer.html", **page, problem=message), 500
     flash(f"Referral recorded. Case {case.reference} is now with {chosen.team}.")
     return redirect(url_for("cases.show", reference=case.reference))
 
@@ -50,9 +54,14 @@ def show(reference: str) -> str:
     except services.CaseNotVisible:
         abort(404)
     view = services.case_view(case)
-    pathways = [(p.key, p.label) for p in services.open_pathways()]
+    offered = services.open_pathways()
+    pathways = [(p.key, p.label) for p in offered]
+    # Asked on this page only for a case referred without it, for the pathways that need it.
+    ask_attendance = [p for p in offered if p.asks_attendance] if case.attendance_percent is None else []
     services.record_case_viewed(case, me(), request.full_path)
-    return render_template("cases/show.html", view=view, case=case, pathways=pathways)
+    return render_template(
+        "cases/show.html", view=view, case=case, pathways=pathways, ask_attendance=ask_attendance
+    )
 
 
 @bp.post("/cases/<reference>/pathways")
@@ -64,12 +73,17 @@ def start_pathway(reference: str) -> Response:
     except services.CaseNotVisible:
         abort(404)
     offered = {p.key: p for p in services.open_pathways()}
-    chosen = offered.get(request.form.get("pathway", ""))
-    if chosen is None:
-        flash("Select the pathway to start", "error")
+    form = StartPathwayForm()
+    form.pathway.choices = [(key, p.label) for key, p in offered.items()]
+    if not form.validate():
+        flash(next(iter(form.errors.values()))[0], "error")
         return redirect(url_for("cases.show", reference=reference) + "#start-pathway")
+    chosen = offered[form.pathway.data]
     try:
-        services.start_pathway(case, chosen, me())
+        services.start_pathway(case, chosen, me(), form.attendance_percent.data)
+    except services.AttendanceNeeded:
+        flash("Enter the child's attendance this school year to start that pathway", "error")
+        return redirect(url_for("cases.show", reference=reference) + "#start-pathway")
     except services.PathwayAlreadyRunning:
         flash(f"This case is already on that pathway: {chosen.label}", "error")
         return redirect(url_for("cases.show", reference=reference) + "#start-pathway")

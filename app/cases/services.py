@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from app import audit
 from app.access import can_see_case, case_visibility
-from app.engine import EngineError
 from app.extensions import db
 from app.formkit.base import TaskForm
 from app.formkit.builder import form_class
@@ -30,7 +29,7 @@ from app.models import (
     User,
 )
 from app.pathways.registry import calculated_labels
-from app.workflow import instances
+from app.workflow import EngineError, instances
 from app.workflow.library import get_library
 
 REFERRAL_PROCESS = "referral_to_early_help"
@@ -52,7 +51,7 @@ class Referral:
     looked_after: bool
     has_social_worker: bool
     social_worker_name: str
-    attendance_percent: Decimal
+    attendance_percent: Decimal | None  # asked only for the pathways that need it (Pathway.asks_attendance)
     sessions_possible: int | None
     unauthorised_sessions: int | None
     concern_reasons: str
@@ -69,13 +68,18 @@ class Referral:
 
 @dataclass(frozen=True)
 class Pathway:
-    """A way into the service: what the referrer is telling us, and the process it opens."""
+    """A way into the service: what the referrer is telling us, and the process it opens.
+
+    `asks_attendance`: the referral page asks for the child's attendance this school year (and
+    requires the percentage), and a case without it cannot start this pathway.
+    """
 
     key: str
     label: str
     hint: str
     process_id: str
     team: str
+    asks_attendance: bool = False
 
 
 PATHWAYS: tuple[Pathway, ...] = (
@@ -85,6 +89,9 @@ PATHWAYS: tuple[Pathway, ...] = (
         "Consent-based family support with a lead practitioner. Early Help triages within 1 working day.",
         REFERRAL_PROCESS,
         "Early Help",
+        # The concern is the child's attendance: triage reads the figure, and a step to legal
+        # planning carries it on.
+        asks_attendance=True,
     ),
     Pathway(
         "attendance_support",
@@ -93,6 +100,10 @@ PATHWAYS: tuple[Pathway, ...] = (
         "targeting support meeting.",
         "attendance_support",
         "the school",
+        # The support tier is decided from it: severely absent at 50% or less, persistently absent
+        # at 90% or less, at risk up to the local band (Working together to improve school
+        # attendance, 2024). Sessions are the evidence for the penalty-notice threshold.
+        asks_attendance=True,
     ),
     Pathway(
         "medical_needs",
@@ -100,6 +111,8 @@ PATHWAYS: tuple[Pathway, ...] = (
         "The local authority's named officer decides on suitable education under section 19.",
         "medical_needs",
         "the medical needs team",
+        # Not asked: the duty turns on school days missed because of health (15, consecutive or
+        # cumulative), which the school's sickness return counts, not on an attendance percentage.
     ),
     Pathway(
         "missing_education",
@@ -107,6 +120,8 @@ PATHWAYS: tuple[Pathway, ...] = (
         "Added to the register of children missing education; school and local authority make enquiries.",
         "children_missing_education",
         "ACE",
+        # Not asked: a child missing education is not on a school roll, or cannot be found; a pupil
+        # on roll who has stopped attending is an attendance concern instead.
     ),
     Pathway(
         "social_care",
@@ -114,6 +129,8 @@ PATHWAYS: tuple[Pathway, ...] = (
         "CAS decides within 1 working day. If a child is at immediate risk, phone the police or CAS now.",
         "cas_assessment",
         "CAS",
+        # Not asked: CAS decides on the risk of harm; attendance, where it matters, is part of the
+        # reasons for concern.
     ),
 )
 
@@ -127,17 +144,34 @@ class PathwayAlreadyRunning(Exception):
     """The case already has this pathway's process running."""
 
 
-def start_pathway(case: Case, chosen: Pathway, actor: User) -> ProcessInstance:
+class AttendanceNeeded(Exception):
+    """The pathway needs the child's attendance and the case was referred without it."""
+
+
+def start_pathway(
+    case: Case, chosen: Pathway, actor: User, attendance_percent: Decimal | None = None
+) -> ProcessInstance:
     """Start another pathway on an existing case (the child's history stays on the one case).
 
-    Refuses a pathway whose process is already running on the case: a second copy would
-    double every task.
+    Refuses a pathway whose process is already running on the case (a second copy would double
+    every task), and one that asks for attendance when the case has none and none is given
+    (AttendanceNeeded). Attendance given for a case without it is recorded on the case first.
     """
     running = {
         i.process_version.process_id for i in case.instances if i.status.value in ("running", "incident")
     }
     if chosen.process_id in running:
         raise PathwayAlreadyRunning(chosen.label)
+    if chosen.asks_attendance and case.attendance_percent is None:
+        if attendance_percent is None:
+            raise AttendanceNeeded(chosen.label)
+        case.attendance_percent = attendance_percent
+        audit.record(
+            "case.attendance_recorded",
+            actor,
+            case=case,
+            after={"attendance_percent": str(attendance_percent)},
+        )
     try:
         instance = instances.start_process(case, chosen.process_id, instances.case_facts(case), actor)
     except EngineError:

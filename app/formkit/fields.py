@@ -190,16 +190,36 @@ def radio(label: str, choices: str, message: str) -> wtforms.RadioField:
     )
 
 
+# Only a tampered or hand-made post can send an answer that is not on the page; say what to do.
+NOT_LISTED = "Select an answer from the list"
+
+
+class OptionalRadioField(wtforms.RadioField):  # type: ignore[misc]
+    """Radios answered only in some cases: no answer is for the form's rule to judge, but an
+    answer given must be one of the choices (WTForms would either demand an answer or, told not
+    to check choices, keep anything posted)."""
+
+    def pre_validate(self, form: Any) -> None:
+        listed = {str(choice.value) for choice in self.choices or []}
+        if not _blank(self.data) and str(self.data) not in listed:
+            raise ValidationError(self.invalid_choice_message or NOT_LISTED)
+
+
 def optional_radio(label: str, choices: str) -> wtforms.RadioField:
     """Radios answered only in some cases; a validate_<field> rule on the form says when."""
-    return wtforms.RadioField(
-        label, choices=options(choices), validate_choice=False, widget=gov.GovRadioInput()
+    return OptionalRadioField(
+        label, choices=options(choices), invalid_choice_message=NOT_LISTED, widget=gov.GovRadioInput()
     )
 
 
 def checkboxes(label: str, choices: str, message: str = "") -> wtforms.SelectMultipleField:
+    """Checkboxes; `message` makes an answer required, and also answers one that is not on the list."""
     checks, widget = [InputRequired(message)] if message else [], gov.GovCheckboxesInput()
-    return wtforms.SelectMultipleField(label, checks, choices=options(choices), widget=widget)
+    # WTForms fills in the values it refused with "%"; ours names none, so a "%" in it is a percent sign.
+    not_listed = (message or NOT_LISTED).replace("%", "%%")
+    return wtforms.SelectMultipleField(
+        label, checks, choices=options(choices), widget=widget, invalid_choice_message=not_listed
+    )
 
 
 def text(label: str, message: str = "", *, limit: int = 200) -> wtforms.StringField:

@@ -48,7 +48,7 @@ class Case(db.Model):
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     # The concern as referred.
-    attendance_percent: Mapped[Decimal] = mapped_column(Numeric(5, 1))
+    attendance_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))  # only where it applies
     sessions_possible: Mapped[int | None]
     sessions_missed: Mapped[int | None]
     unauthorised_sessions: Mapped[int | None]

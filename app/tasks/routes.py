@@ -9,9 +9,9 @@ from app import audit, inputs
 from app.access import can_manage_task, can_work_task, me, signed_in
 from app.auth.services import get_user
 from app.formkit.base import TaskForm
+from app.inputs import safe_next
 from app.models import HumanTask, TaskState
 from app.tasks import services
-from app.web import safe_next
 
 bp = Blueprint("tasks", __name__, template_folder="templates")
 

@@ -24,8 +24,10 @@ class SettingDefinition:
         return f"{self.label} must be between {self.minimum} and {self.maximum} {self.unit}"
 
     def describe(self, value: int) -> str:
-        """A value as a person reads it: '10 working days', '95%'."""
+        """A value as a person reads it: '10 working days', '95%', '0 working days (the same day)'."""
         if self.unit == "percent":
             return f"{value}%"
+        if value == 0 and self.unit.endswith("days"):  # "within 0 working days" alone reads as a slip
+            return f"0 {self.unit} (the same day)"
         unit = self.unit[:-1] if value == 1 and self.unit.endswith("s") else self.unit
         return f"{value} {unit}"

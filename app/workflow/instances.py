@@ -27,8 +27,8 @@ from app.models import (
     TaskState,
     User,
 )
-from app.scheduling import note_timer
 from app.workflow.library import current_version, get_engine, get_library, receiver_of, team_for_lane
+from app.workflow.timers import note_timer
 
 # Hot writes go straight to the tables on the request's connection (same transaction): every
 # request of every case makes them, and the ORM's unit of work costs more than the SQL.
@@ -247,7 +247,7 @@ def case_facts(case: Case) -> dict[str, Any]:
         "case_reference": case.reference,
         "child_name": case.child.full_name,
         "referral_date": case.referral_date.isoformat(),
-        "attendance_percent": float(case.attendance_percent),
+        "attendance_percent": None if case.attendance_percent is None else float(case.attendance_percent),
         "has_social_worker": case.child.has_social_worker,
         "looked_after": case.child.looked_after,
         "concern_reasons": case.concern_reasons,

@@ -22,6 +22,7 @@ from app.engine.expressions import expression_problems
 from app.extensions import db
 from app.formkit.definitions import FormBundle, InvalidForms, empty_bundle, load_bundle
 from app.models import ProcessVersion, Team
+from app.timescales.guidance import documentation_problems
 from app.workflow.helpers import diagram_helpers
 
 
@@ -119,6 +120,7 @@ class ProcessLibrary:
                 problems.extend(exc.problems)
                 continue
             problems.extend(expression_problems(xml, diagram, path.name))
+            problems += documentation_problems(xml, path.name) + documentation_problems(dmn, dmn_path.name)
             try:
                 bundle = read_forms(self.forms_dir, diagram.process_id)
             except InvalidForms as exc:

@@ -1,7 +1,7 @@
 """process versions hold their task forms (form-js definitions) with the diagram
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 
 Each version gets the forms of its process from forms/<process id>.json as they are when this
 migration runs: until now every version of a process shared one set of Python form classes,
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -20,6 +20,7 @@ def test_refer_a_child_and_complete_triage(page) -> None:
     page.get_by_role("heading", name="Worklist").wait_for()
 
     page.get_by_role("link", name="Refer a child").click()
+    page.get_by_label("An attendance concern for Early Help").check()  # nothing is chosen for you
     page.get_by_label("First name").fill("Oscar")
     page.get_by_label("Last name").fill("Mensah")
     dob = page.get_by_role("group", name="Date of birth")
@@ -101,3 +102,32 @@ def test_the_process_library_draws_every_published_diagram(page) -> None:
         assert drawing.locator(".djs-element").count() > 3
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "library.png"), full_page=True)
+
+
+def test_the_attendance_questions_appear_only_for_a_pathway_that_asks_them(page) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect  # waits for the page to catch up
+    page.goto("/login")
+    page.get_by_label("Email address").fill("school@example.org")
+    page.get_by_label("Password", exact=True).fill("demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Worklist").wait_for()
+    page.goto("/referrals/new")
+    attendance = page.locator("#attendance_percent")
+    early_help = page.get_by_label("An attendance concern for Early Help")
+    expect(early_help).to_have_attribute("aria-expanded", "false")  # the page's script has run
+    expect(attendance).to_be_hidden()  # nothing chosen yet, so nothing to ask
+
+    page.get_by_label("A child missing education").check()
+    expect(attendance).to_be_hidden()
+    early_help.check()
+    expect(attendance).to_be_visible()
+    expect(early_help).to_have_attribute("aria-expanded", "true")
+    expect(early_help).to_have_attribute("aria-controls", "attendance-questions")
+    page.get_by_label("A pupil who will miss 15 or more school days").check()
+    expect(attendance).to_be_hidden()
+
+    # Sent without a pathway that asks: no error about attendance, which the user cannot see.
+    page.get_by_role("button", name="Send referral").click()
+    page.get_by_text("There is a problem").wait_for()
+    expect(page.get_by_role("link", name="Enter the child's attendance as a percentage")).to_have_count(0)
+    expect(attendance).to_be_hidden()

@@ -15,7 +15,7 @@ from app import create_app
 from app.auth.passwords import hash_password
 from app.auth.services import DEMO_EMAILS
 from app.config import Settings
-from app.demo import USERS
+from app.demo.people import USERS
 from app.extensions import db
 from app.models import User
 from tests.integration.accounts_support import changed_settings, sign_in, text

@@ -18,6 +18,7 @@ from tests.fixtures.diagrams import two_step
 from tests.unit.referral_support import good
 
 REFERRAL = {
+    "pathway": "early_help",
     "first_name": "Isla",
     "last_name": "Nowak",
     "date_of_birth": ["27", "3", "2014"],

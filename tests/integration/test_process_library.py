@@ -5,6 +5,7 @@ from __future__ import annotations
 from markupsafe import escape
 
 from app.processes.queries import current_versions, explanation_of
+from app.timescales.guidance import render_guidance
 from tests.conftest import login
 
 
@@ -26,7 +27,7 @@ def test_the_library_lists_every_process_with_what_it_is_for(client) -> None:
     }
     assert len(shipped) == 4 and all(shipped.values())
     for explanation in shipped.values():
-        assert str(escape(explanation)) in page
+        assert str(escape(render_guidance(explanation))) in page  # settings in words
 
 
 def test_a_process_page_offers_its_diagram_for_drawing(client) -> None:

@@ -27,10 +27,10 @@ from tests.scenarios.walk import at
 
 # -- demo ------------------------------------------------------------------------------------------
 def test_the_demo_opens_legal_planning_cases_in_the_right_queues(ctx: Flask, people: dict[str, User]) -> None:
-    from app.demo import _ensure_people
-    from app.demo_legal import seed
+    from app.demo.legal import seed
+    from app.demo.people import ensure_people
 
-    by_email = _ensure_people()
+    by_email = ensure_people()
     with time_machine.travel(at(date(2026, 11, 23)), tick=False):
         opened = seed(by_email, date(2026, 11, 23), random.Random(7))
     db.session.commit()

@@ -108,7 +108,7 @@ def test_a_referral_on_needs_no_plan(ctx: Flask, clock: Any) -> None:
 def test_the_demo_opens_cases_at_every_stage_with_tasks_in_the_right_queues(ctx: Flask) -> None:
     import random
 
-    from app import demo_attendance
+    from app.demo import attendance as demo_attendance
 
     load_default_terms_if_empty()
     by_email = {u.email: u for u in db.session.scalars(select(User))}

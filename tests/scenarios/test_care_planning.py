@@ -343,7 +343,8 @@ def test_the_route_and_the_protection_are_checked_when_they_are_submitted(immedi
 def test_the_safeguarding_demo_opens_cases_at_every_stage_in_the_right_queues(ctx: Flask) -> None:
     import random
 
-    from app import demo_safeguarding, scheduling
+    from app import scheduling
+    from app.demo import safeguarding as demo_safeguarding
     from app.models import Team
 
     people = {u.email: u for u in db.session.scalars(db.select(User))}

@@ -111,7 +111,7 @@ def test_the_outcome_form_closes_on_a_school_only_when_the_school_confirms(walk:
 def test_the_demo_opens_cme_cases_at_different_stages(ctx: Flask, people: dict[str, User]) -> None:
     import random
 
-    from app import demo_cme
+    from app.demo import cme as demo_cme
 
     load_default_terms_if_empty()
     by_email = {u.email: u for u in people.values()}

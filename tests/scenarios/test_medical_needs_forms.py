@@ -171,7 +171,7 @@ def factories_open(query: Any) -> list[HumanTask]:
 def test_the_demo_opens_cases_at_every_stage_in_the_right_queues(ctx: Flask, people: dict[str, User]) -> None:
     import random
 
-    from app import demo_medical
+    from app.demo import medical as demo_medical
 
     load_default_terms_if_empty()
     by_email = {u.email: u for u in people.values()}

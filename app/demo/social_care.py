@@ -11,26 +11,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from app.cases.services import Referral, refer_child
-from app.extensions import db
-from app.models import Case, HumanTask, TaskState, User
+from app.demo.queries import open_task
+from app.models import Case, User
 from app.tasks.services import complete_task
 
 REASONS = "Repeated absence with neglect indicators; a section 17 assessment is needed."
 
 
-def _open(case: Case, form_key: str) -> HumanTask | None:
-    return db.session.scalar(
-        select(HumanTask).where(
-            HumanTask.case_id == case.id, HumanTask.state == TaskState.OPEN, HumanTask.form_key == form_key
-        )
-    )
-
-
 def _do(case: Case, form_key: str, data: dict[str, Any], user: User) -> bool:
-    task = _open(case, form_key)
+    task = open_task(case, form_key)
     if task is None:
         return False
     complete_task(task, data, user)
@@ -125,7 +115,7 @@ def add_social_care(
     worker = people["social.worker@example.org"]
     started = 0
     for n, case in enumerate(stepped_up):
-        if _open(case, "cas.referral_decision") is None:
+        if open_task(case, "cas.referral_decision") is None:
             continue
         if n % 3 == 1:
             _decide_and_allocate(case, manager, today, today)

@@ -14,11 +14,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
 from app.cases.services import Referral, refer_child
-from app.extensions import db
-from app.models import Case, HumanTask, TaskState, User
+from app.demo.queries import open_task
+from app.models import Case, User
 from app.tasks.services import complete_task
 from app.timescales.working_days import add_working_days
 
@@ -78,16 +76,8 @@ def _referral(child: tuple[str, str, str, str, str], referred: date, rng: random
     )
 
 
-def _open(case: Case, form_key: str) -> HumanTask | None:
-    return db.session.scalar(
-        select(HumanTask).where(
-            HumanTask.case_id == case.id, HumanTask.state == TaskState.OPEN, HumanTask.form_key == form_key
-        )
-    )
-
-
 def _do(case: Case, form_key: str, data: dict[str, Any], who: User) -> bool:
-    task = _open(case, form_key)
+    task = open_task(case, form_key)
     if task is None:
         return False
     complete_task(task, data, who)
@@ -259,5 +249,4 @@ def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
         for child, days, reason in zip(CHILDREN[6:], (0, 35, 2), reasons, strict=True)
     ]
     _care_planning(care, people, today)
-    db.session.flush()
     return len(enquiries) + len(care)

@@ -14,14 +14,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
 from app.cases.services import Referral, refer_child
-from app.extensions import db
-from app.models import Case, HumanTask, TaskState, User
+from app.demo.queries import open_task
+from app.demo.referrals import FIRST, LAST, SCHOOLS
+from app.models import Case, HumanTask, User
 from app.tasks.services import complete_task
 from app.timescales.school_days import calendar_for
 from app.timescales.term_dates import load_default_terms_if_empty
+from app.workflow.instances import start_process
 
 PROCESS = "attendance_legal_planning"
 SECOND_NOTICE_CASE = 6
@@ -222,17 +222,9 @@ def _stages(today: date) -> list[tuple[str, list[Step]]]:
     ]
 
 
-def _open_task(case: Case, form_key: str) -> HumanTask | None:
-    return db.session.scalar(
-        select(HumanTask).where(
-            HumanTask.case_id == case.id, HumanTask.state == TaskState.OPEN, HumanTask.form_key == form_key
-        )
-    )
-
-
 def _walk(case: Case, steps: list[Step], who: Callable[[HumanTask], User]) -> None:
     for form_key, data in steps:
-        task = _open_task(case, form_key)
+        task = open_task(case, form_key)
         if task is None:
             return
         complete_task(task, data, who(task))
@@ -247,8 +239,6 @@ def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
         if task.required_role == "manager":
             return manager
         return {"Schools": school, "Legal Services": solicitor}.get(task.lane, ace)
-
-    from app.demo import FIRST, LAST, SCHOOLS
 
     opened = 0
     for index, (_, steps) in enumerate(_stages(today)):
@@ -278,8 +268,6 @@ def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
         case = refer_child(referral, ace, process_id=PROCESS)
         _walk(case, steps, who)
         if index == SECOND_NOTICE_CASE:  # a second notice to the same parent, on the same case
-            from app.workflow.instances import start_process
-
             start_process(
                 case, PROCESS, {"case_reference": case.reference, "child_name": case.child.full_name}, ace
             )
@@ -290,5 +278,4 @@ def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
             ]
             _walk(case, [*again, _issue(mother, today - timedelta(days=14))], who)
         opened += 1
-    db.session.flush()
     return opened

@@ -16,11 +16,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
 from app.cases.services import Referral, refer_child
-from app.extensions import db
-from app.models import Case, HumanTask, TaskState, User
+from app.demo.queries import open_task
+from app.models import User
 from app.tasks.services import complete_task
 from app.timescales import school_days
 
@@ -121,12 +119,6 @@ def _data(key: str, requested: date, today: date, choices: dict[str, Any]) -> di
     return {**pages[key], **choices}
 
 
-def _open_task(case: Case) -> HumanTask | None:
-    return db.session.scalar(
-        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskState.OPEN)
-    )
-
-
 def _referral(pupil: tuple[str, str, str, str, str], requested: date, rng: random.Random) -> Referral:
     first, last, year, percent, concern = pupil
     age = int(year.split()[1]) + 4
@@ -160,10 +152,9 @@ def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
         requested = today - timedelta(days=days_ago)
         case = refer_child(_referral(pupil, requested, rng), school, process_id=PROCESS)
         for key, choices in steps:
-            task = _open_task(case)
+            task = open_task(case)
             if task is None or task.form_key != key:
                 break
             who = ace if task.lane == "ACE" else school
             complete_task(task, _data(key, requested, today, choices), who)
-    db.session.flush()
     return len(PUPILS)

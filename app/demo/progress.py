@@ -10,10 +10,8 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
-from app.extensions import db
-from app.models import Case, HumanTask, TaskState, User
+from app.demo.queries import open_task
+from app.models import Case, User
 from app.tasks.services import claim_task, complete_task
 
 # The path each stage takes, as (form key, choices) steps from triage onwards.
@@ -120,12 +118,6 @@ def task_data(form_key: str, start: date, choices: dict[str, Any]) -> dict[str, 
     return {**data[form_key], **choices}
 
 
-def _open_task(case: Case) -> HumanTask | None:
-    return db.session.scalar(
-        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskState.OPEN)
-    )
-
-
 def advance(case: Case, n: int, rng: random.Random, people: dict[str, User]) -> None:
     """Take the n-th demo case to one of the stages, completing each task as its team would."""
     by_lane = {
@@ -135,11 +127,11 @@ def advance(case: Case, n: int, rng: random.Random, people: dict[str, User]) -> 
         "ACE": [people["attendance.officer@example.org"]],
     }
     for form_key, choices in STAGES[n % len(STAGES)]:
-        task = _open_task(case)
+        task = open_task(case)
         if task is None or task.form_key != form_key:
             break
         worker = rng.choice(by_lane[task.lane])
         complete_task(task, task_data(form_key, case.referral_date, choices), worker)
-    task = _open_task(case)
+    task = open_task(case)
     if task is not None and task.lane == "Early Help" and rng.random() < 0.5:
         claim_task(task, rng.choice(by_lane["Early Help"]))

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
 from app.cases.services import Referral, refer_child
-from app.extensions import db
-from app.models import Case, HumanTask, TaskState, User
+from app.demo.queries import open_tasks
+from app.models import Case, HumanTask, User
 from app.tasks.services import complete_task
 from app.timescales import school_days
 from app.timescales.term_dates import load_default_terms_if_empty
@@ -54,14 +51,7 @@ def _iso(day: date) -> str:
 
 
 def _open(case: Case, name_prefix: str) -> HumanTask:
-    db.session.flush()
-    return next(
-        t
-        for t in db.session.scalars(
-            select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskState.OPEN)
-        )
-        if t.name.startswith(name_prefix)
-    )
+    return next(t for t in open_tasks(case) if t.name.startswith(name_prefix))
 
 
 def _do(case: Case, name: str, who: User, data: dict[str, Any]) -> None:
@@ -150,7 +140,7 @@ def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
             looked_after=False,
             has_social_worker=False,
             social_worker_name="",
-            attendance_percent=Decimal("0.0"),
+            attendance_percent=None,  # not asked: the child is not on a roll, or cannot be found
             sessions_possible=None,
             unauthorised_sessions=None,
             concern_reasons="Not seen at school or at home; whereabouts not known.",

@@ -13,11 +13,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
 from app.cases.services import Referral, refer_child
-from app.extensions import db
-from app.models import Case, HumanTask, TaskState, User
+from app.demo.queries import open_task
+from app.models import User
 from app.tasks.services import complete_task
 from app.timescales import school_days
 from app.timescales.school_calendar import NoTermDates
@@ -134,14 +132,6 @@ def _data(key: str, referred: date, today: date, rng: random.Random) -> dict[str
     return pages[key]
 
 
-def _open_task(case: Case, form_key: str) -> HumanTask | None:
-    return db.session.scalar(
-        select(HumanTask).where(
-            HumanTask.case_id == case.id, HumanTask.state == TaskState.OPEN, HumanTask.form_key == form_key
-        )
-    )
-
-
 def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
     """Open demo cases on the medical needs pathway at different stages; returns how many."""
     school, officer = people["school@example.org"], people["medical.needs@example.org"]
@@ -173,11 +163,10 @@ def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
         )
         case = refer_child(referral, school, process_id=PROCESS)
         for step in steps:
-            task = _open_task(case, step.split(":")[0])
+            task = open_task(case, step.split(":")[0])
             if task is None:
                 break
             who = school if task.lane == "Schools" else officer
             complete_task(task, _data(step, referred, today, rng), who)
         opened += 1
-    db.session.flush()
     return opened
