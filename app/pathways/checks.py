@@ -3,9 +3,9 @@ pathway names exists, and is used as it expects."""
 
 from __future__ import annotations
 
-from app.engine import ParsedDiagram
 from app.formkit.definitions import FormBundle
 from app.pathways.registry import CALCULATIONS, EFFECTS, RULES, FormUse, use_problems
+from app.workflow import ParsedDiagram
 
 
 def pathway_problems(diagram: ParsedDiagram, bundle: FormBundle, filename: str) -> list[str]:

@@ -19,7 +19,6 @@ from werkzeug.datastructures import MultiDict
 
 from app import audit
 from app.access import can_manage_task, can_see_case, can_work_task, holds_required_role
-from app.engine import EngineError
 from app.extensions import db
 from app.formkit.base import TaskForm, answers_from_json, plain
 from app.formkit.builder import form_class
@@ -27,7 +26,7 @@ from app.models import HumanTask, TaskState, User
 from app.oversight.services import record_failure_after_rollback
 from app.pathways.registry import TaskContext
 from app.pathways.run import apply_effects, calculate, check_answers
-from app.workflow import instances
+from app.workflow import EngineError, instances
 from app.workflow.library import get_library
 
 
