@@ -23,7 +23,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from app.api.errors import UNAUTHORIZED_MESSAGE, is_api_request, json_error
-from app.extensions import db
+from app.transactions import start_afresh
 
 _REFERENCE_KEY = "casework.error_reference"
 
@@ -100,7 +100,7 @@ def server_error(error: HTTPException) -> Any:
         )
     # The failed work is thrown away before the page is drawn: drawing it may read the
     # database, which refuses until an aborted PostgreSQL transaction is rolled back.
-    db.session.rollback()
+    start_afresh()
     message = f"Sorry, there is a problem with the service. Give support this reference: {reference}"
     if is_api_request(request.path):
         return json_error(500, "server_error", message, reference=reference)

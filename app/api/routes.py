@@ -3,6 +3,7 @@ rules as the pages."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from app.extensions import csrf
 from app.formkit.base import answers_from_json
 from app.models import HumanTask
 from app.tasks import services as tasks
+from app.transactions import in_own_transaction, start_afresh
 from app.worklist import queries
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -140,7 +142,7 @@ def complete(task_id: str) -> Any:
     except tasks.NotAllowed as exc:
         return json_error(403, "forbidden", str(exc))
     except tasks.EngineFailed as failed:
-        tasks.keep_incident(failed, me())
+        in_own_transaction(partial(tasks.record_engine_failure, failed, me()))
         return json_error(
             500, "engine_error", "The case could not move on; nothing was saved", detail=failed.message
         )
@@ -148,5 +150,6 @@ def complete(task_id: str) -> Any:
 
 
 def _conflict(task_id: str) -> tuple[Any, int]:
-    fresh = tasks.reload_after_conflict(task_id)
+    start_afresh()  # to answer with the task as whoever got there first left it
+    fresh = tasks.get_task(task_id)
     return json_error(409, "conflict", "This task is no longer open", task=task_json(fresh))

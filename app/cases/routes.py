@@ -87,7 +87,7 @@ def start_pathway(reference: str) -> Response:
     except services.PathwayAlreadyRunning:
         flash(f"This case is already on that pathway: {chosen.label}", "error")
         return redirect(url_for("cases.show", reference=reference) + "#start-pathway")
-    except EngineError as exc:
+    except services.PathwayNotStarted as exc:
         flash(f"The pathway could not be started: {exc.message}. Nothing was saved.", "error")
         return redirect(url_for("cases.show", reference=reference) + "#start-pathway")
     flash(f"Started: {chosen.label}. The first task is in {chosen.team}'s queue.")

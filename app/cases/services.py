@@ -29,13 +29,14 @@ from app.models import (
     User,
 )
 from app.pathways.registry import calculated_labels
+from app.transactions import Refusal
 from app.workflow import EngineError, instances
 from app.workflow.library import get_library
 
 REFERRAL_PROCESS = "referral_to_early_help"
 
 
-class CaseNotVisible(LookupError):
+class CaseNotVisible(Refusal, LookupError):
     """No such case, or the user may not see it (the two look the same from outside)."""
 
 
@@ -140,11 +141,19 @@ def pathway(key: str) -> Pathway:
     return next(p for p in PATHWAYS if p.key == key)
 
 
-class PathwayAlreadyRunning(Exception):
+class PathwayAlreadyRunning(Refusal):
     """The case already has this pathway's process running."""
 
 
-class AttendanceNeeded(Exception):
+class PathwayNotStarted(Refusal):
+    """The pathway's diagram failed at its start; nothing of the start is kept."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AttendanceNeeded(Refusal):
     """The pathway needs the child's attendance and the case was referred without it."""
 
 
@@ -174,9 +183,8 @@ def start_pathway(
         )
     try:
         instance = instances.start_process(case, chosen.process_id, instances.case_facts(case), actor)
-    except EngineError:
-        db.session.rollback()  # the caller redirects, and a redirect would commit a half-start
-        raise
+    except EngineError as exc:
+        raise PathwayNotStarted(exc.message) from None
     audit.record("case.pathway_started", actor, case=case, instance=instance, detail=chosen.label)
     return instance
 

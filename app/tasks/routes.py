@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -12,6 +14,7 @@ from app.formkit.base import TaskForm
 from app.inputs import safe_next
 from app.models import HumanTask, TaskState
 from app.tasks import services
+from app.transactions import in_own_transaction, start_afresh
 
 bp = Blueprint("tasks", __name__, template_folder="templates")
 
@@ -59,11 +62,12 @@ def submit(task_id: str) -> Response | tuple[str, int]:
     except services.InvalidAnswers as refused:
         return _render(refused.task, refused.form, 400)
     except services.TaskNotOpen as refused:
-        return _render(services.reload_after_conflict(task_id), refused.form, 409, conflict=True)
+        start_afresh()  # to show the task as whoever completed it left it
+        return _render(services.get_task(task_id), refused.form, 409, conflict=True)
     except services.NotAllowed as refused:
         return _render(refused.task, refused.form, 403, refused=str(refused))
     except services.EngineFailed as failed:
-        services.keep_incident(failed, me())
+        in_own_transaction(partial(services.record_engine_failure, failed, me()))
         return _render(services.get_task(task_id), failed.form, 500, engine_error=failed.message)
     flash(f"‘{task.name}’ is complete")
     return redirect(url_for("cases.show", reference=task.case.reference))
@@ -112,7 +116,8 @@ def assign(task_id: str) -> Response | tuple[str, int]:
 def _refused(task: HumanTask, exc: Exception) -> tuple[str, int]:
     """The task as it now stands, with why this request changed nothing: 409 when someone
     else changed the task first (completed it, or holds it), 403 when the user may not."""
-    fresh = services.reload_after_conflict(task.id)
+    start_afresh()  # to show the task as it now stands
+    fresh = services.get_task(task.id)
     message = str(exc) if isinstance(exc, services.NotAllowed) else "This task is no longer open"
     conflict = isinstance(exc, services.TaskNotOpen | services.TaskTaken)
     return _render(fresh, services.task_form(fresh), 409 if conflict else 403, refused=message)

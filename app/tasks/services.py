@@ -22,15 +22,16 @@ from app.access import can_manage_task, can_see_case, can_work_task, holds_requi
 from app.extensions import db
 from app.formkit.base import TaskForm, answers_from_json, plain
 from app.formkit.builder import form_class
-from app.models import HumanTask, TaskState, User
-from app.oversight.services import record_failure_after_rollback
+from app.models import HumanTask, Incident, TaskState, User
+from app.oversight.services import record_incident
 from app.pathways.registry import TaskContext
 from app.pathways.run import apply_effects, calculate, check_answers
+from app.transactions import Refusal
 from app.workflow import EngineError, instances
 from app.workflow.library import get_library
 
 
-class Refused(Exception):
+class Refused(Refusal):
     """Something asked of a task was refused. A refused submission carries the `task` and its
     `form` with the answers as typed, so the page can show them again."""
 
@@ -55,7 +56,7 @@ class TaskTaken(NotAllowed):
 
 
 class TaskNotOpen(Refused):
-    """The task has been completed or cancelled. reload_after_conflict() says by whom and when."""
+    """The task has been completed or cancelled; read it afresh to say by whom and when."""
 
     def __init__(self, task_id: str) -> None:
         super().__init__(f"Task {task_id} is no longer open")
@@ -177,7 +178,7 @@ def assign_task(task: HumanTask, assignee: User, manager: User) -> None:
     )
 
 
-class TaskNotFound(LookupError):
+class TaskNotFound(Refusal, LookupError):
     """No such task, or one the user may not see (the same answer, so ids cannot be probed)."""
 
 
@@ -279,11 +280,11 @@ def complete_task(task: HumanTask, data: Mapping[str, Any], user: User) -> Human
     return submit_task(task.id, answers_from_json(dict(data)), user, csrf=False)
 
 
-def keep_incident(failed: EngineFailed, user: User) -> None:
-    """After a submission the diagram failed: throw the request's work away and keep an incident
-    for a manager, in its own short transaction (app/oversight). The page and the API call this."""
+def record_engine_failure(failed: EngineFailed, user: User) -> Incident:
+    """The incident for a submission the diagram failed. The edge records it after throwing the
+    submission away, in a transaction of its own (app/transactions.py in_own_transaction)."""
     task = failed.task
-    record_failure_after_rollback(task.instance_id, failed.message, user, task.id, task.name)
+    return record_incident(task.instance_id, failed.message, user, task.id, task.name)
 
 
 def _task_info(task: HumanTask) -> Any:
@@ -298,9 +299,3 @@ def assignable_users(task: HumanTask) -> list[User]:
     return sorted(
         (u for u in task.team.members if u.active and holds_required_role(u, task)), key=lambda u: u.name
     )
-
-
-def reload_after_conflict(task_id: str) -> HumanTask:
-    """Throw away this request's changes and read the task as it now stands."""
-    db.session.rollback()
-    return get_task(task_id)

@@ -32,7 +32,8 @@ def _race(app, task_id: str, user_ids: list[int]) -> dict[int, object]:
                 db.session.commit()
                 results[user_id] = "won"
             except tasks.TaskNotOpen:
-                fresh = tasks.reload_after_conflict(task_id)
+                db.session.rollback()
+                fresh = tasks.get_task(task_id)
                 results[user_id] = ("lost", fresh.completed_by_id, fresh.completed_at)
             except Exception as exc:  # a failure here is a test failure, reported below
                 db.session.rollback()

@@ -107,3 +107,41 @@ def test_python_files_stay_small() -> None:
         if (n := len(p.read_text().splitlines())) > 400
     ]
     assert big == []
+
+
+def test_transactions_are_decided_only_at_the_edges() -> None:
+    """The request edge (app/transactions.py), the job runner and the commands commit or roll back;
+    no service, route or pathway does it for itself."""
+    edges = {"app/transactions.py", "app/scheduling.py", "app/cli.py"}
+    deciding = {
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "app").rglob("*.py")
+        if re.search(r"\.(commit|rollback)\(\)", p.read_text())
+    }
+    assert deciding <= edges, deciding - edges
+
+
+def test_a_refused_request_keeps_nothing_whatever_it_answers(ctx, people) -> None:
+    """A service that refuses marks the request: even a redirect with a message rolls back,
+    while a request that was not refused commits what it did."""
+    from flask import Response
+
+    from app.audit import record
+    from app.extensions import db
+    from app.models import AuditEvent
+    from app.transactions import Refusal, commit_or_roll_back
+
+    def kept(detail: str) -> bool:
+        return bool(db.session.scalars(db.select(AuditEvent).where(AuditEvent.detail == detail)).all())
+
+    with ctx.test_request_context("/anything", method="POST"):
+        record("case.viewed", people["practitioner"], detail="half-done")
+        try:
+            raise Refusal("not allowed")
+        except Refusal:
+            commit_or_roll_back(Response(status=302))  # the route answered with a redirect
+    assert not kept("half-done")
+    with ctx.test_request_context("/anything", method="POST"):
+        record("case.viewed", people["practitioner"], detail="done")
+        commit_or_roll_back(Response(status=302))
+    assert kept("done")

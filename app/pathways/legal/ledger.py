@@ -18,9 +18,10 @@ from app.models.penalty_notices import NoticeStatus, PenaltyNotice
 from app.pathways.legal import framework
 from app.timescales import school_days
 from app.timescales.school_calendar import monday_of
+from app.transactions import Refusal
 
 
-class LedgerRefused(ValueError):
+class LedgerRefused(Refusal, ValueError):
     """The national framework does not allow this notice (or this change to it)."""
 
 
