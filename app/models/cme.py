@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models._types import UTCDateTime, enum_values, utcnow
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class CmeStatus(enum.StrEnum):
         return {"missing": "Missing", "found": "Found", "closed": "Closed"}[self.value]
 
 
-class CmeRecord(db.Model):
+class CmeRecord(Model):
     __tablename__ = "cme_record"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models._types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class NoticeStatus(enum.StrEnum):
         }[self.value]
 
 
-class PenaltyNotice(db.Model):
+class PenaltyNotice(Model):
     """One penalty notice to one liable parent for one child (EA 1996 s444A)."""
 
     __tablename__ = "penalty_notice"

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Enum, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models._types import UTCDateTime, enum_values, utcnow
 
 if TYPE_CHECKING:
     from app.models.cases import Case
 
 
-class ProcessVersion(db.Model):
+class ProcessVersion(Model):
     """One immutable version of a diagram, identified by the hash of its bytes."""
 
     __tablename__ = "process_version"
@@ -46,7 +46,7 @@ class InstanceStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class ProcessInstance(db.Model):
+class ProcessInstance(Model):
     """A running (or finished) process on a case: the saved workflow and its lock counter."""
 
     __tablename__ = "process_instance"
