@@ -24,6 +24,7 @@ from app.extensions import db
 from app.models import Team, User
 from app.workflow.library import publish_shipped
 from tests import factories
+from tests.checked_client import CheckedClient, check_every_request
 from tests.isolation import rolled_back_at_the_end, track_writes
 
 # Tables that hold reference data set up once per session; everything else is emptied per test.
@@ -56,7 +57,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         # request has its own. Without this, the user of one client leaks into the next.
         g.pop("_login_user", None)
 
-    track_writes(flask_app)
+    track_writes()
+    check_every_request(flask_app)
     with flask_app.app_context():
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("drop schema public cascade; create schema public"))
@@ -121,6 +123,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(pytest.mark.commits)
+
+
+@pytest.fixture(autouse=True)
+def _server_errors_expected(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test marked `expects_server_error` may be answered 500 (or more) and the sorry page."""
+    CheckedClient.server_errors_expected = request.node.get_closest_marker("expects_server_error") is not None
+    yield
+    CheckedClient.server_errors_expected = False
 
 
 @pytest.fixture

@@ -9,49 +9,43 @@ rolling that back at the end of the test leaves the database as the test found i
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from flask import Flask, appcontext_pushed
-from sqlalchemy import TextClause, event, func, select
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
+from sqlalchemy import Connection, Engine, event, func, select
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import ProcessVersion
 from app.workflow import library
 from app.workflow.library import get_library
 
-WROTE = "tests.wrote"  # key in Session.info: this session's transaction ran INSERT, UPDATE or DELETE
 DML = ("insert", "update", "delete")
+# Connections whose open transaction (or savepoint) has run INSERT, UPDATE or DELETE. Watched at
+# the cursor, because the app also writes past the session (`session.connection().execute`:
+# the audit trail, claiming a task), where no session event sees it.
+_wrote: weakref.WeakSet[Connection] = weakref.WeakSet()
 
 
-def track_writes(app: Flask) -> None:
-    """Note in each session whether its open transaction has written anything (see `unsaved`)."""
-    with app.app_context():
-        session_class: Any = db.session  # events on a scoped_session reach its Session class
-    event.listen(session_class, "after_flush", _wrote_by_flush)
-    event.listen(session_class, "do_orm_execute", _wrote_by_statement)
-    event.listen(session_class, "after_transaction_end", _transaction_ended)
+def track_writes() -> None:
+    """Note on every connection whether its open transaction has written anything (see `unsaved`)."""
+    if not event.contains(Engine, "before_cursor_execute", _note_write):
+        event.listen(Engine, "before_cursor_execute", _note_write)
+        for ending in ("commit", "rollback", "release_savepoint", "rollback_savepoint"):
+            event.listen(Engine, ending, _forget_writes)
 
 
-def _wrote_by_flush(session: Session, _flush: UOWTransaction) -> None:
-    session.info[WROTE] = True
+def _note_write(conn: Connection, _cursor: object, statement: str, *_args: object) -> None:
+    if statement.lstrip()[:6].lower() in DML:
+        _wrote.add(conn)
 
 
-def _wrote_by_statement(state: ORMExecuteState) -> None:
-    # Core and ORM DML say so; a text() statement is judged by its first word. (Compiling any
-    # other statement here to read it would disturb the ORM's own compilation of it.)
-    statement = state.statement
-    words = statement.text.lstrip().split(None, 1) if isinstance(statement, TextClause) else []
-    if state.is_insert or state.is_update or state.is_delete or (words and words[0].lower() in DML):
-        state.session.info[WROTE] = True
-
-
-def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:  # committed or rolled back: nothing is left unsaved
-        session.info.pop(WROTE, None)
+def _forget_writes(conn: Connection, *_args: object) -> None:
+    _wrote.discard(conn)
 
 
 def unsaved(session: Session) -> list[str]:
@@ -60,7 +54,7 @@ def unsaved(session: Session) -> list[str]:
     found = [f"added {obj!r}" for obj in session.new]
     found += [f"changed {obj!r}" for obj in session.dirty if session.is_modified(obj)]
     found += [f"deleted {obj!r}" for obj in session.deleted]
-    if session.info.get(WROTE) and session.in_transaction():
+    if session.in_transaction() and session.connection() in _wrote:
         found.append("INSERT, UPDATE or DELETE run and not committed")
     return found
 

@@ -152,6 +152,7 @@ def test_the_second_person_to_submit_is_told_who_completed_it_and_keeps_their_an
     assert db.session.get(type(task), task.id).data["triage_reasons"] == "First answer"
 
 
+@pytest.mark.expects_server_error
 def test_an_engine_failure_shows_a_clear_message_keeps_input_and_raises_an_incident(
     ctx, client, people
 ) -> None:
