@@ -112,10 +112,13 @@ def test_every_post_form_on_every_page_carries_a_csrf_token(ctx, people) -> None
             f"/cases/{case.reference}",
             f"/tasks/{task.id}",
         ]
+        posting = set()
         for url in pages:
             html = client.get(url).get_data(as_text=True)
             for form in re.findall(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", html, flags=re.S | re.I):
                 assert 'name="csrf_token"' in form, url
+                posting.add(url)
+        assert {"/referrals/new", f"/tasks/{task.id}"} <= posting  # the forms were found to check
         # and a post without a token is refused
         assert client.post(f"/tasks/{task.id}/claim").status_code == 400
     finally:
