@@ -22,7 +22,10 @@ from app.auth import passwords
 from app.config import ROOT, Settings
 from app.extensions import db
 from app.models import Team, User
+from app.workflow.library import publish_shipped
 from tests import factories
+from tests.checked_client import CheckedClient, check_every_request
+from tests.isolation import rolled_back_at_the_end, track_writes
 
 # Tables that hold reference data set up once per session; everything else is emptied per test.
 KEEP = {"team", "user_account", "team_member", "process_version", "alembic_version"}
@@ -54,16 +57,17 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         # request has its own. Without this, the user of one client leaks into the next.
         g.pop("_login_user", None)
 
+    track_writes()
+    check_every_request(flask_app)
     with flask_app.app_context():
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("drop schema public cascade; create schema public"))
             db.session.commit()
         upgrade(directory=str(ROOT / "migrations"))
         factories.create_people()
-        from app.workflow.library import publish_shipped
-
         publish_shipped()
         db.session.commit()
+        _empty_tables()  # every test starts from the kept tables alone (publishing wrote audit rows)
         db.session.remove()
     yield flask_app
 
@@ -114,13 +118,38 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A browser test's live server answers from its own threads, on connections of their own.
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(pytest.mark.commits)
+
+
+@pytest.fixture(autouse=True)
+def _server_errors_expected(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test marked `expects_server_error` may be answered 500 (or more) and the sorry page."""
+    CheckedClient.server_errors_expected = request.node.get_closest_marker("expects_server_error") is not None
+    yield
+    CheckedClient.server_errors_expected = False
+
+
 @pytest.fixture
-def ctx(app: Flask) -> Iterator[Flask]:
-    """An app context on a clean database (people and published processes kept)."""
+def ctx(app: Flask, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """An app context on the people and published processes, with nothing of other tests.
+
+    The test runs inside one transaction on one connection, rolled back at the end: the app's
+    commits (the request edge, the incident recorder, jobs) only release savepoints inside it.
+    A test marked `commits` (other threads or processes must see its rows) commits for real
+    and has every table but the kept ones emptied afterwards.
+    """
     with app.app_context():
-        yield app
-        db.session.rollback()
-        _empty_tables()
+        if request.node.get_closest_marker("commits"):
+            yield app
+            db.session.rollback()
+            _empty_tables()
+        else:
+            with rolled_back_at_the_end(app):
+                yield app
         db.session.remove()
 
 

@@ -24,6 +24,9 @@ from tests import factories
 from tests.conftest import login
 from tests.fixtures.diagrams import two_step
 
+# Each attempt is a thread with its own connection: it must see what the test commits.
+pytestmark = pytest.mark.commits
+
 ROUNDS = 15
 CLAIMED = "You have claimed this task"
 

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from app.extensions import db
 from app.models import HumanTask, ProcessInstance, TaskState, User
 from app.tasks import services as tasks
 from app.workflow import instances
 from tests import factories
 from tests.fixtures.diagrams import two_step
+
+# Each submission is a thread with its own connection: it must see what the test commits.
+pytestmark = pytest.mark.commits
 
 ROUNDS = 8
 

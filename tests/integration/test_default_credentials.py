@@ -63,6 +63,7 @@ def test_production_refuses_to_start_while_any_demo_account_is_active_whatever_i
     assert "flask --app wsgi users deactivate" in message
 
 
+@pytest.mark.commits  # the production app reads the accounts on connections of its own
 def test_production_starts_once_every_demo_account_is_deactivated(ctx) -> None:
     with demo_accounts_changed(active=False):
         production = create_app(_production(ctx))
@@ -96,6 +97,7 @@ def test_the_users_and_db_commands_still_load_in_production_to_put_it_right(ctx,
     assert not app_package._repairing_from_the_command_line(["flask", "users", "list"])  # not under click
 
 
+@pytest.mark.commits  # the production app reads the accounts on connections of its own
 def test_deactivating_the_demo_accounts_from_the_command_line_lets_production_start(ctx) -> None:
     with demo_accounts_changed():
         result = ctx.test_cli_runner().invoke(args=["users", "deactivate", *sorted(DEMO_EMAILS)])

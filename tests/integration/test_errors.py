@@ -62,7 +62,12 @@ def test_unknown_api_addresses_and_methods_answer_json(client, token) -> None:
         (exceptions.Forbidden(), 403, "forbidden"),
         (exceptions.Conflict(), 409, "conflict"),
         (exceptions.TooManyRequests(retry_after=30), 429, "too_many_requests"),
-        (exceptions.ServiceUnavailable(), 503, "service_unavailable"),
+        pytest.param(
+            exceptions.ServiceUnavailable(),
+            503,
+            "service_unavailable",
+            marks=pytest.mark.expects_server_error,
+        ),
     ],
 )
 def test_any_http_error_inside_the_api_answers_json(
@@ -79,6 +84,7 @@ def test_any_http_error_inside_the_api_answers_json(
         assert response.headers["Retry-After"] == "30"
 
 
+@pytest.mark.expects_server_error
 def test_an_unexpected_failure_in_the_api_answers_json_500_with_a_reference(
     client, token, monkeypatch, unhandled, caplog
 ) -> None:
@@ -97,6 +103,7 @@ def test_an_unexpected_failure_in_the_api_answers_json_500_with_a_reference(
     assert len(logged) == 1 and logged[0].exc_info[0] is RuntimeError  # support can find it
 
 
+@pytest.mark.expects_server_error
 def test_an_unexpected_failure_on_a_page_says_sorry_and_gives_a_reference(
     client, monkeypatch, unhandled, caplog
 ) -> None:
@@ -118,6 +125,7 @@ def test_an_unexpected_failure_on_a_page_says_sorry_and_gives_a_reference(
     assert response.headers["Cache-Control"] == "no-store"
 
 
+@pytest.mark.expects_server_error
 def test_a_failed_database_statement_still_gets_the_sorry_page(client, monkeypatch, unhandled) -> None:
     def broken_query(*_args: object, **_kwargs: object) -> None:
         db.session.execute(text("select * from no_such_table"))  # aborts a PostgreSQL transaction

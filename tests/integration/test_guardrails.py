@@ -4,13 +4,47 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
+import pytest
 from flask import Flask
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+from werkzeug.routing import Rule
 
+from app import web
+from app.auth.services import create_user
 from app.config import ROOT
+from app.extensions import db
+from app.models import AuditEvent, Role, SchoolClosure, SchoolTerm
+from app.oversight.services import record_failure_after_rollback
+from app.timescales.settings import SETTINGS
+from app.workflow import instances
+from app.worklist import queries as worklist_queries
 from tests import factories
+from tests.checked_client import CheckedClient
 from tests.conftest import login
+from tests.fixtures.diagrams import two_step
+
+# Signed out, then one person of each role (a school's own staff are practitioners).
+WALKERS = (None, "practitioner@example.org", "manager@example.org", "owner@example.org", "admin@example.org")
+# What the walk's posts do, as the audit trail records it.
+DONE_BY_THE_WALK = {
+    "task.claimed",
+    "task.released",
+    "task.assigned",
+    "account.deactivated",
+    "account.reactivated",
+    "account.password_reset",
+    "school_term.closure_removed",
+    "school_term.deleted",
+    "auth.signed_out",
+}
 
 
 def test_every_route_declares_who_may_use_it(app: Flask) -> None:
@@ -78,26 +112,188 @@ def test_every_post_form_on_every_page_carries_a_csrf_token(ctx, people) -> None
             f"/cases/{case.reference}",
             f"/tasks/{task.id}",
         ]
+        posting = set()
         for url in pages:
             html = client.get(url).get_data(as_text=True)
             for form in re.findall(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", html, flags=re.S | re.I):
                 assert 'name="csrf_token"' in form, url
+                posting.add(url)
+        assert {"/referrals/new", f"/tasks/{task.id}"} <= posting  # the forms were found to check
         # and a post without a token is refused
         assert client.post(f"/tasks/{task.id}/claim").status_code == 400
     finally:
         csrf_app.config["WTF_CSRF_ENABLED"] = False
 
 
-def test_no_request_leaves_uncommitted_changes(client, people) -> None:
-    from app.extensions import db
+class FormValues(HTMLParser):
+    """The answers each post form on a page sends as drawn: the values it shows, each radio
+    group's first choice, each select's chosen (or first) option, boxes already ticked."""
 
-    login(client, "practitioner@example.org")
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: dict[str, MultiDict[str, str]] = {}
+        self._form: MultiDict[str, str] | None = None
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "get").lower() == "post":
+            self._form = self.forms.setdefault(urlsplit(a.get("action", "")).path, MultiDict())
+        elif self._form is None or not (a.get("name") or self._select):
+            return
+        elif tag == "input" and a.get("type") in ("radio", "checkbox"):
+            if "checked" in a or (a["type"] == "radio" and a["name"] not in self._form):
+                self._form.setlist(a["name"], [a.get("value", "on")]) if a["type"] == "radio" else None
+                if a["type"] == "checkbox":
+                    self._form.add(a["name"], a.get("value", "on"))
+        elif tag == "input" and a.get("type") not in ("submit", "button"):
+            self._form.add(a["name"], a.get("value", ""))
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "option" and self._select and ("selected" in a or self._select not in self._form):
+            self._form.setlist(self._select, [a.get("value", "")])
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self._form.add(a["name"], "")
+
+    def handle_data(self, data: str) -> None:
+        if self._form is not None and self._textarea:
+            self._form.setlist(self._textarea, [self._form[self._textarea] + data])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+@pytest.fixture
+def walk_values(ctx, people) -> dict[str, str]:
+    """A value for each argument of every route: a case with an open task, an incident, a school
+    term with a closure day, an account to act on (all rolled back after the test)."""
     case = factories.refer(people["school"])
-    task = factories.only_open_task(case)
-    client.post(f"/tasks/{task.id}/claim")
-    assert not db.session.new and not db.session.dirty and not db.session.deleted
-    db.session.expire_all()
-    assert factories.only_open_task(case).assignee_id == people["practitioner"].id
+    factories.publish_test_diagram(two_step(process_id="walk_incident"))
+    broken = factories.bare_case(people["practitioner"])
+    instance = instances.start_process(broken, "walk_incident", {"referral_date": "2026-12-04"}, None)
+    db.session.commit()
+    incident = record_failure_after_rollback(instance.id, "The walk's incident", None)
+    term = SchoolTerm(
+        school="Hammond Academy", name="Walk term", starts_on=date(2026, 9, 3), ends_on=date(2026, 10, 16)
+    )
+    term.closures.append(SchoolClosure(day=date(2026, 9, 4), reason="INSET day"))
+    account = create_user(
+        "walk.target@example.org", "Walk Target", "walk-target-password", Role.PRACTITIONER, []
+    )
+    db.session.add(term)
+    db.session.commit()
+    return {
+        "reference": case.reference,
+        "task_id": factories.only_open_task(case).id,
+        "incident_id": str(incident.id),
+        "term_id": str(term.id),
+        "closure_id": str(term.closures[0].id),
+        "user_id": str(account.id),
+        "name": next(iter(SETTINGS)),
+        "process_id": "referral_to_early_help",
+        "number": "1",
+        "filename": "js/init.js",
+    }
+
+
+@dataclass
+class RouteWalk:
+    """One person (or nobody) walking every route, noting each answer the checked client refused."""
+
+    app: Flask
+    who: str | None
+    values: dict[str, str]
+    failures: list[str] = field(default_factory=list)
+    answers: list[tuple[str, str, int]] = field(default_factory=list)  # method, url, status
+    forms: dict[str, MultiDict[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.client = self.app.test_client()
+        if self.who:
+            login(self.client, self.who)
+
+    def url(self, rule: Rule) -> str:
+        return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: self.values[m.group(1)], rule.rule)
+
+    def send(self, method: str, url: str, data: MultiDict[str, str] | None = None) -> Any:
+        try:
+            response = self.client.open(url, method=method, data=data)
+        except pytest.fail.Exception as failed:
+            self.failures.append(f"as {self.who or 'nobody signed in'}: {failed}")
+            return None
+        self.answers.append((method, url, response.status_code))
+        if self.who and response.status_code == 302 and "/login" in response.headers.get("Location", ""):
+            login(self.client, self.who)  # signed out (by /logout, say): sign in again
+        if method == "GET" and response.mimetype == "text/html":
+            reader = FormValues()
+            reader.feed(response.get_data(as_text=True))
+            self.forms |= reader.forms
+        return response
+
+    def walk(self, rules: list[Rule]) -> None:
+        """Read each page, then send each post empty and as its page's form was drawn."""
+        for rule in rules:
+            url = self.url(rule)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                self.send(method, url)
+                if method != "GET" and url in self.forms:
+                    self.send(method, url, self.forms[url])
+
+
+def test_no_request_leaves_uncommitted_changes(ctx, walk_values) -> None:
+    """Every route, as each role and signed out. The checked client fails any request that ends
+    with changes neither committed nor rolled back (tests/checked_client.py), or a server error."""
+    rules = sorted(
+        (r for r in ctx.url_map.iter_rules() if r.endpoint != "static"),
+        key=lambda r: (r.rule == "/logout", r.rule),  # signing out last
+    )
+    walks = [RouteWalk(ctx, who, walk_values) for who in WALKERS]
+    for walk in walks:
+        walk.walk(rules)
+    failures = [failure for walk in walks for failure in walk.failures]
+    assert failures == [], "\n".join(failures)
+    sent = {(method, url) for walk in walks for method, url, _ in walk.answers}
+    assert sent >= {(m, walks[0].url(r)) for r in rules for m in r.methods - {"HEAD", "OPTIONS"}}
+    # The posts that did their work were committed (so those paths were walked, and kept).
+    db.session.rollback()
+    kept = set(db.session.scalars(select(AuditEvent.action)))
+    assert kept >= DONE_BY_THE_WALK, DONE_BY_THE_WALK - kept
+
+
+def test_a_request_that_leaves_changes_uncommitted_fails_its_test(ctx, client, people, monkeypatch) -> None:
+    """The check above can fail: with the request edge's commit taken away, claiming a task
+    leaves its change neither committed nor rolled back, and the client says so."""
+    login(client, "practitioner@example.org")
+    task = factories.only_open_task(factories.refer(people["school"]))
+    edge = [f for f in ctx.after_request_funcs[None] if f is not web._transaction_edge]
+    monkeypatch.setitem(ctx.after_request_funcs, None, edge)
+    with pytest.raises(
+        pytest.fail.Exception, match=f"POST /tasks/{task.id}/claim answered 302:\n.*neither committed"
+    ):
+        client.post(f"/tasks/{task.id}/claim")
+
+
+def test_a_server_error_fails_its_test_unless_the_test_expects_one(ctx, client, monkeypatch) -> None:
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a fault")
+
+    monkeypatch.setitem(ctx.config, "PROPAGATE_EXCEPTIONS", False)  # the sorry page, as in production
+    monkeypatch.setattr(worklist_queries, "worklist", fail)
+    login(client, "practitioner@example.org")
+    with pytest.raises(
+        pytest.fail.Exception,
+        match=r"GET /worklist answered 500:\n  a server error .*\n  the page is the server",
+    ):
+        client.get("/worklist")
+    monkeypatch.setattr(CheckedClient, "server_errors_expected", True)  # as marked expects_server_error
+    assert client.get("/worklist").status_code == 500
 
 
 def test_python_files_stay_small() -> None:

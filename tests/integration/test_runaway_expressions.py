@@ -28,6 +28,9 @@ from tests import factories
 from tests.conftest import login
 from tests.fixtures.diagrams import due_step, script_step, stepped, timer_step, two_step
 
+# A second connection checks the case's row lock is free, and the timer job runs on its own.
+pytestmark = pytest.mark.commits
+
 LIMITS = Limits(seconds=0.3, memory_bytes=16 * MB)
 SOON = LIMITS.seconds + 2.0  # the issue: under 3 s with a 1 s limit; here a 0.3 s limit
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -121,6 +124,7 @@ PAGE_CASES = [
 ]
 
 
+@pytest.mark.expects_server_error
 @pytest.mark.parametrize(
     ("xml", "message"), PAGE_CASES, ids=["range", "repeat", "loop", "script", "due", "timer", "helper"]
 )
@@ -137,6 +141,7 @@ def test_a_runaway_expression_on_a_page_answers_within_the_limit(
     took = time.perf_counter() - began
 
     assert took < SOON, f"the page took {took:.2f} s"
+    assert response.status_code == 500  # the step failed: said on the page, with what was typed
     page = response.get_data(as_text=True)
     assert "My careful note" in page and "Traceback" not in page
     assert snapshot(instance.id) == before  # the step was rolled back: nothing moved

@@ -7,6 +7,7 @@ import re
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from flask import Flask
 
@@ -120,6 +121,7 @@ def test_the_address_limits_are_settings(ctx, client) -> None:
         assert sign_in(client, person.email).status_code == 302
 
 
+@pytest.mark.commits  # the second app has connections of its own
 def test_failures_counted_by_one_app_process_are_seen_by_another(ctx, client, app) -> None:
     # Two app instances on one database stand for two gunicorn processes: an in-memory
     # counter (Flask-Limiter's default storage) would let each allow its own five.
@@ -134,6 +136,7 @@ def test_failures_counted_by_one_app_process_are_seen_by_another(ctx, client, ap
         assert sign_in(client, person.email).status_code == 429
 
 
+@pytest.mark.commits  # each guess is a thread with its own connection
 def test_guesses_sent_at_once_are_judged_one_after_another(ctx, app) -> None:
     email = new_person().email
     fail(ctx.test_client(), email, 4)

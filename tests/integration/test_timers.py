@@ -120,6 +120,7 @@ def test_a_submission_before_the_timer_is_fired_wins_and_the_timer_is_cancelled(
         assert done.status == InstanceStatus.COMPLETED and done.end_event == "Done"
 
 
+@pytest.mark.commits  # the scheduler fires from its own thread
 def test_the_real_scheduler_fires_a_short_timer_within_two_seconds(ctx, people) -> None:
     timers = scheduling.start_scheduler(ctx, sweep_seconds=3600)
     try:
@@ -154,6 +155,7 @@ def test_finished_instances_are_never_fired(ctx, people, status) -> None:
         assert scheduling.sweep(ctx) == 0
 
 
+@pytest.mark.commits  # the scheduler fires from its own thread
 def test_timers_missed_while_no_scheduler_ran_fire_once_when_one_starts(ctx, people) -> None:
     case, instance = start(people, boundary_timer('"PT0.2S"', process_id="missed"), "missed")
     time.sleep(0.3)  # due while nothing was running

@@ -6,6 +6,7 @@ import multiprocessing
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -13,6 +14,9 @@ from app.models import AuditEvent, HumanTask, TaskState
 from app.workflow import instances
 from tests import factories
 from tests.fixtures.diagrams import boundary_timer
+
+# The sweeping processes have connections of their own: they must see what the test commits.
+pytestmark = pytest.mark.commits
 
 INSTANCES = 40
 PROCESSES = 3
