@@ -144,6 +144,16 @@ class ProcessLibrary:
             diagram = by_id[version_id] = self.diagram_for(version)
         return diagram
 
+    def forget_versions_after(self, version_id: int) -> None:
+        """Forget what was read of versions with a greater id, in this thread (the parsed diagrams)
+        and in all (the forms): for tests that publish versions and roll them back, whose ids
+        SQLite then gives to the next versions. Committed versions never change, so nothing else
+        needs this."""
+        parsed: dict[int, ParsedDiagram] = self._local.__dict__.setdefault("by_id", {})
+        for cache in (parsed, self._bundles):
+            for later in [v for v in cache if v > version_id]:
+                del cache[later]
+
     def forms_for_version_id(self, version_id: int) -> FormBundle:
         """The task forms of a version, read once (a version's forms never change)."""
         bundle = self._bundles.get(version_id)
@@ -297,6 +307,11 @@ def publish_shipped() -> list[Publication]:
 
 _LANE_TTL_SECONDS = 60.0
 _lane_cache: dict[str, tuple[int, float]] = {}
+
+
+def forget_lanes() -> None:
+    """Forget the lanes' teams (for tests whose teams are rolled back)."""
+    _lane_cache.clear()
 
 
 def team_for_lane(lane: str) -> int | None:
