@@ -32,8 +32,16 @@ _lock = threading.Lock()
 
 def form_class(bundle: FormBundle, form_key: str) -> type[TaskForm]:
     """The WTForms class for one form of a bundle (KeyError if the bundle has no such form)."""
-    schema = bundle.forms[form_key]
-    digest = hashlib.sha256(json.dumps(schema, sort_keys=True).encode("utf-8")).hexdigest()
+    cls: type[TaskForm] | None = bundle.built.get(form_key)
+    if cls is None:
+        cls = bundle.built[form_key] = _shared(form_key, bundle.forms[form_key])
+    return cls
+
+
+def _shared(form_key: str, schema: Mapping[str, Any]) -> type[TaskForm]:
+    """One class for equal definitions, whichever versions hold them (most revisions leave most
+    forms as they were)."""
+    digest = hashlib.sha256(json.dumps([form_key, schema], sort_keys=True).encode("utf-8")).hexdigest()
     cls = _built.get(digest)
     if cls is None:
         with _lock:

@@ -86,6 +86,8 @@ class FormBundle:
     process_id: str
     text: str
     forms: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # The WTForms classes built from these forms, by form key (app/formkit/builder.py fills it).
+    built: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def fields(self, form_key: str) -> list[Mapping[str, Any]]:
         return list(self.forms[form_key]["components"])

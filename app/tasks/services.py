@@ -247,9 +247,12 @@ def submit_task(task_id: str, answers: MultiDict[str, str], user: User, *, csrf:
     caller then decides: it must roll back.
     """
     task = visible_task(task_id, user)
-    form = task_form(task, answers, csrf=csrf)
+    form: TaskForm | None = None
     try:
         _may_complete(task, user)
+        # Locked first, so the steps below read the instance (and its version) without a query.
+        instance = instances.lock_instance(task.instance_id)
+        form = task_form(task, answers, csrf=csrf)
         typed = {field.name: field.data for field in form.data_fields()}
         ctx = _context(task, user, typed)
         if not check_answers(form, ctx):
@@ -258,7 +261,7 @@ def submit_task(task_id: str, answers: MultiDict[str, str], user: User, *, csrf:
         data = form.to_task_data()
         data.update({key: plain(value) for key, value in calculate(info.calculations, ctx).items()})
         try:
-            instances.complete_task(task, data, user)
+            instances.complete_task(task, data, user, instance)
         except instances.TaskHeldByOther as exc:
             raise TaskTaken(
                 db.session.get(User, exc.holder_id) if exc.holder_id is not None else None
@@ -269,7 +272,7 @@ def submit_task(task_id: str, answers: MultiDict[str, str], user: User, *, csrf:
             raise EngineFailed(exc.message) from None
         apply_effects(info.effects, replace(ctx, answers=data))
     except Refused as refused:
-        refused.task, refused.form = task, form
+        refused.task, refused.form = task, form or task_form(task, answers, csrf=csrf)
         raise
     return task
 

@@ -184,15 +184,18 @@ def _hand_off(sender: ProcessInstance, thrown: list[ThrownMessage], actor: User 
         _start(case, version, data, actor, started_by=sender, message=message.name, depth=depth + 1)
 
 
-def complete_task(task: HumanTask, form_data: dict[str, Any], actor: User) -> ProcessInstance:
+def complete_task(
+    task: HumanTask, form_data: dict[str, Any], actor: User, locked: ProcessInstance | None = None
+) -> ProcessInstance:
     """Complete an open human task with validated form data and move the case on.
 
+    `locked` is the task's instance if the caller has locked it already (lock_instance).
     Raises TaskAlreadyDone when someone else got there first, and EngineError when the
     diagram fails; in both cases the caller must roll back. The saved workflow, not the
     task row, decides whether the task is still open: it is read under the row lock.
     """
     task_id, child_name = task.id, task.child_name
-    instance = lock_instance(task.instance_id)
+    instance = locked if locked is not None else lock_instance(task.instance_id)
     running = _load(instance)
     try:
         running.complete_task(task_id, form_data)
@@ -302,6 +305,13 @@ def _write(instance: ProcessInstance, running: RunningWorkflow) -> bool:
     return "end_event" in values
 
 
+_COMPLETE_ROW = update(TASKS).where(
+    TASKS.c.id == bindparam("p_id"),
+    TASKS.c.state == TaskState.OPEN,
+    or_(TASKS.c.assignee_id.is_(None), TASKS.c.assignee_id == bindparam("p_actor")),
+)
+
+
 def _complete_row(task: HumanTask, actor: User, form_data: dict[str, Any]) -> None:
     """Mark the task row completed by `actor`, if it is still open and theirs or nobody's.
 
@@ -316,10 +326,7 @@ def _complete_row(task: HumanTask, actor: User, form_data: dict[str, Any]) -> No
         "data": form_data,
         "assignee_id": actor.id,
     }
-    held = or_(TASKS.c.assignee_id.is_(None), TASKS.c.assignee_id == actor.id)
-    done = db.session.connection().execute(
-        update(TASKS).where(TASKS.c.id == task.id, TASKS.c.state == TaskState.OPEN, held).values(**values)
-    )
+    done = db.session.connection().execute(_COMPLETE_ROW, {**values, "p_id": task.id, "p_actor": actor.id})
     if done.rowcount != 1:
         state, holder_id = db.session.execute(
             select(TASKS.c.state, TASKS.c.assignee_id).where(TASKS.c.id == task.id)
