@@ -101,7 +101,7 @@ class Settings:
             forms_dir=Path(e.get("CASEWORK_FORMS_DIR", str(ROOT / "forms"))),
             instance_dir=instance_dir,
             worklist_page_size=page_size,
-            **limits,  # type: ignore[arg-type]
+            **limits,  # type: ignore[arg-type]  # each a number, for the numeric field it names
         )
 
     def flask_config(self) -> dict[str, object]:

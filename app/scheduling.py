@@ -44,7 +44,7 @@ def fire_due(app: Flask) -> int:
     ends this drain: they are on it. On SQLite, which has no row locks, one thread per
     process drains at a time.
     """
-    moved, failed = 0, set()
+    moved, failed = 0, set[int]()
     with _sqlite_guard(app), app.app_context():
         try:
             while True:

@@ -9,8 +9,8 @@ from wtforms.validators import DataRequired, Length
 from app.formkit.base import GovForm
 
 
-def _password(label: str, message: str, **kwargs: object) -> PasswordField:
-    return PasswordField(label, widget=GovPasswordInput(), validators=[DataRequired(message)], **kwargs)
+def _password(label: str, message: str) -> PasswordField:
+    return PasswordField(label, widget=GovPasswordInput(), validators=[DataRequired(message)])
 
 
 class LoginForm(GovForm):

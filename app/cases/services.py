@@ -63,8 +63,8 @@ class Referral:
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> Referral:
-        fields = cls.__dataclass_fields__
-        return cls(**{k: data.get(k) for k in fields})  # type: ignore[arg-type]
+        """The referral in a validated ReferralForm's data, which has every field (KeyError if not)."""
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)

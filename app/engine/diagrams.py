@@ -77,10 +77,11 @@ def _executable_process_ids(xml: bytes) -> list[tuple[str, str]]:
         root = etree.fromstring(xml)
     except etree.XMLSyntaxError as exc:
         raise InvalidDiagram([f"The file is not valid XML: {exc}"]) from exc
-    found = []
+    found: list[tuple[str, str]] = []
     for proc in root.iter(f"{{{BPMN_NS}}}process"):
         if proc.get("isExecutable", "false").lower() == "true":
-            found.append((proc.get("id", ""), proc.get("name") or proc.get("id", "")))
+            process_id = proc.get("id", "")
+            found.append((process_id, proc.get("name") or process_id))
     return found
 
 

@@ -6,16 +6,55 @@ import math
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from flask import has_request_context, request
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
 from wtforms import Field
-from wtforms.fields.choices import SelectChoice
+
+from app.formkit.wtforms33 import SelectChoice, SelectField
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
+    from wtforms import Form
+    from wtforms.meta import DefaultMeta
+
+    class FlaskForm(Form):
+        """What Flask-WTF's FlaskForm adds to WTForms' Form, for the type checker: Flask-WTF
+        ships no type information, and without this every form here would be unchecked."""
+
+        class Meta(DefaultMeta): ...
+
+        def __init__(self, formdata: Any = ..., **kwargs: Any) -> None: ...
+        def is_submitted(self) -> bool: ...
+        def validate_on_submit(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool: ...
+        def hidden_tag(self, *fields: Any) -> Markup: ...
+
+else:
+    from flask_wtf import FlaskForm
 
 _NOT_DATA = {"csrf_token", "submit"}
+_T = TypeVar("_T")
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class _Answerable(Protocol[_T_co]):
+    name: str
+
+    @property
+    def data(self) -> _T_co | None: ...
+
+
+def answer(field: _Answerable[_T]) -> _T:
+    """The answer to a required field of a validated form, which is never None: the field's own
+    checks refuse a form without it. ValueError if it is None all the same (the form was not
+    validated, or the field is optional): a mistake in the page, which must not reach a service.
+    """
+    value = field.data
+    if value is None:
+        raise ValueError(f"The form has no answer to {field.name}: validate it first")
+    return value
 
 
 def plain(value: Any) -> Any:
@@ -55,7 +94,7 @@ def implausible_answer(field: Field, today: date) -> str:
     elif isinstance(value, (float, Decimal)):
         if not (math.isfinite(value) if isinstance(value, float) else value.is_finite()):
             return f"{name} must be a number"
-        if abs(value) >= LARGEST_NUMBER:
+        if not -LARGEST_NUMBER < value < LARGEST_NUMBER:
             return f"{name} must be less than {LARGEST_NUMBER:,}"
     elif isinstance(value, date):
         if value.year <= EARLIEST_YEAR:
@@ -99,20 +138,28 @@ def _date_as_typed(value: str) -> str:
     return value
 
 
-class GovForm(FlaskForm):  # type: ignore[misc]
+class GovForm(FlaskForm):
     """The base of every form here: Flask-WTF's, but a form posted as JSON is read as text answers.
 
     Flask-WTF hands a JSON body to the fields as it is, so a list at the top, or an object or a
     number as an answer, reached code that expects text and failed with a 500.
     """
 
-    class Meta(FlaskForm.Meta):  # type: ignore[misc]
+    class Meta(FlaskForm.Meta):
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
             # Flask-WTF's own sentinel for "read the request" is the only formdata without getlist.
             reads_request = formdata is not None and not hasattr(formdata, "getlist")
             if reads_request and has_request_context() and request.is_json and form.is_submitted():
                 return json_answers(request.get_json())
             return super().wrap_formdata(form, formdata)
+
+    def add_error(self, name: str, message: str) -> None:
+        """Show `message` on the field `name`, as its own checks would (a service refused the answer).
+
+        A new list, not append(): WTForms keeps a field's errors as a tuple until it is validated.
+        """
+        field = self[name]
+        field.errors = [*field.errors, message]
 
 
 class TaskForm(GovForm):
@@ -160,7 +207,7 @@ class TaskForm(GovForm):
             choices = {
                 f.name: {str(c.value): str(c.label) for c in map(_as_choice, f.choices)}
                 for f in form.data_fields()
-                if getattr(f, "choices", None)
+                if isinstance(f, SelectField) and f.choices
             }
             described = _DESCRIBED[cls] = (labels, choices)
         return described

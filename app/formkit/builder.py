@@ -16,13 +16,13 @@ from typing import Any
 import wtforms
 from govuk_frontend_wtf import wtforms_widgets as gov
 from wtforms import ValidationError
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
 from app.formkit.base import TaskForm
 from app.formkit.conditions import Condition, parse
 from app.formkit.definitions import FormBundle, split_names
 from app.formkit.fields import NOT_LISTED, YEARS_AHEAD, YEARS_BACK, GovDateField, GovFloatField, require
+from app.formkit.wtforms33 import IntegerField, RadioField, SelectChoice, SelectMultipleField
 
 Validator = Callable[[Any, wtforms.Field], None]
 _strip = [lambda v: v.strip() if isinstance(v, str) else v]
@@ -108,7 +108,9 @@ def _field(component: Mapping[str, Any]) -> Any:
     label = component.get("dateLabel" if kind == "datetime" else "label", "")
     common: dict[str, Any] = {"description": component.get("description", "")}
     if kind == "datetime":
-        checks = [_when_it_applies(hidden, message, None)] if required and hidden is not None else []
+        checks: list[Any] = (
+            [_when_it_applies(hidden, message, None)] if required and hidden is not None else []
+        )
         return GovDateField(
             label,
             message if always else "",
@@ -123,7 +125,7 @@ def _field(component: Mapping[str, Any]) -> Any:
         return _choice_field(kind, label, component, message, always, required, hidden, common)
     if kind == "number":
         return number_field(component)
-    checks: list[Any] = [DataRequired(message)] if always else []
+    checks = [DataRequired(message)] if always else []
     if required and hidden is not None:
         checks.insert(0, _when_it_applies(hidden, message, None))
     limit = int(validate.get("maxLength", 200 if kind == "textfield" else 5000))
@@ -156,11 +158,11 @@ def _choice_field(
         if required and hidden is not None:
             checks.insert(0, _when_it_applies(hidden, message, None))
         checks.append(_all_listed(values, wrong))
-        return wtforms.SelectMultipleField(
+        return SelectMultipleField(
             label, checks, choices=choices, validate_choice=False, widget=gov.GovCheckboxesInput(), **common
         )
     if always:
-        return wtforms.RadioField(
+        return RadioField(
             label,
             [InputRequired(message)],
             choices=choices,
@@ -170,7 +172,7 @@ def _choice_field(
         )
     checks = [_when_it_applies(hidden, message, values)] if required and hidden is not None else []
     checks.append(_one_of(values, wrong))
-    return wtforms.RadioField(
+    return RadioField(
         label, checks, choices=choices, validate_choice=False, widget=gov.GovRadioInput(), **common
     )
 
@@ -202,7 +204,7 @@ def number_field(component: Mapping[str, Any]) -> Any:
     if low is not None or high is not None:
         checks.append(_within(name, low, high, whole))
     invalid = f"{name} must be a whole number, like 12" if whole else f"{name} must be a number, like 85.5"
-    field_type = wtforms.IntegerField if whole else GovFloatField
+    field_type = IntegerField if whole else GovFloatField
     return field_type(
         label,
         checks,
@@ -219,7 +221,7 @@ def _number_where_it_applies(hidden: Condition, message: str) -> Validator:
     def check(form: Any, field: wtforms.Field) -> None:
         if field.raw_data and str(field.raw_data[0]).strip():
             return  # typed: its own checks follow
-        field.errors[:] = []
+        field.errors = []
         raise StopValidation() if hidden.holds(_answers(form)) else StopValidation(message)
 
     return check

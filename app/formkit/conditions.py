@@ -67,8 +67,8 @@ def parse(source: str) -> Condition:
     text = text.removeprefix("=")
     parser = _Parser(_tokens(text))
     tree = parser.expression(0)
-    if parser.peek() is not None:
-        raise ConditionError(f"unexpected {parser.peek()[1]!r}")
+    if (extra := parser.peek()) is not None:
+        raise ConditionError(f"unexpected {extra[1]!r}")
     return Condition(source, tree, frozenset(parser.names))
 
 
@@ -102,6 +102,10 @@ class _Parser:
             raise ConditionError(f"expected {value!r}, not {token[1]!r}")
         self.at += 1
         return token
+
+    def _next_is(self, value: str) -> bool:
+        token = self.peek()
+        return token is not None and token[1] == value
 
     def _word(self, word: str) -> bool:
         token = self.peek()
@@ -145,9 +149,9 @@ class _Parser:
             return inner
         if value == "[":
             items = []
-            if self.peek() is not None and self.peek()[1] != "]":  # type: ignore[index]
+            if self.peek() is not None and not self._next_is("]"):
                 items.append(self._term(depth + 1))
-                while self.peek() is not None and self.peek()[1] == ",":  # type: ignore[index]
+                while self._next_is(","):
                     self.take()
                     items.append(self._term(depth + 1))
             self.take("]")

@@ -15,8 +15,16 @@ from typing import Any
 import wtforms
 from govuk_frontend_wtf import wtforms_widgets as gov
 from wtforms import ValidationError
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
+
+from app.formkit.wtforms33 import (
+    DecimalField,
+    FloatField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+)
 
 Choices = Sequence[SelectChoice]
 YES_NO = "yes=Yes | no=No"
@@ -79,7 +87,7 @@ def years_from(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-class GovDateField(wtforms.DateField):  # type: ignore[misc]
+class GovDateField(wtforms.DateField):
     """GOV.UK day, month and year boxes: a page posts three values, the JSON API one ("27 3 2026").
 
     Nothing typed is None; `message` makes an answer required; `limit` is "past", "future" or
@@ -159,7 +167,7 @@ def sensible_number(value: Decimal | float) -> bool:
     return value.is_finite() and -MOST_DIGITS <= value.adjusted() < MOST_DIGITS
 
 
-class GovDecimalField(wtforms.DecimalField):  # type: ignore[misc]
+class GovDecimalField(DecimalField):
     """A decimal typed in a text box; NaN, Infinity and absurd exponents get the invalid message."""
 
     def __init__(self, label: str, validators: Any = None, **kwargs: Any) -> None:
@@ -173,7 +181,7 @@ class GovDecimalField(wtforms.DecimalField):  # type: ignore[misc]
             raise ValueError(self.invalid_value_message or "Enter a number")
 
 
-class GovFloatField(wtforms.FloatField):  # type: ignore[misc]
+class GovFloatField(FloatField):
     """A number typed in a text box, kept as a float; NaN, Infinity and absurd sizes are refused."""
 
     def process_formdata(self, valuelist: list[str]) -> None:
@@ -183,18 +191,16 @@ class GovFloatField(wtforms.FloatField):  # type: ignore[misc]
             raise ValueError(self.invalid_value_message or "Enter a number")
 
 
-def radio(label: str, choices: str, message: str) -> wtforms.RadioField:
+def radio(label: str, choices: str, message: str) -> RadioField:
     checks, widget = [InputRequired(message)], gov.GovRadioInput()
-    return wtforms.RadioField(
-        label, checks, choices=options(choices), invalid_choice_message=message, widget=widget
-    )
+    return RadioField(label, checks, choices=options(choices), invalid_choice_message=message, widget=widget)
 
 
 # Only a tampered or hand-made post can send an answer that is not on the page; say what to do.
 NOT_LISTED = "Select an answer from the list"
 
 
-class OptionalRadioField(wtforms.RadioField):  # type: ignore[misc]
+class OptionalRadioField(RadioField):
     """Radios answered only in some cases: no answer is for the form's rule to judge, but an
     answer given must be one of the choices (WTForms would either demand an answer or, told not
     to check choices, keep anything posted)."""
@@ -205,19 +211,19 @@ class OptionalRadioField(wtforms.RadioField):  # type: ignore[misc]
             raise ValidationError(self.invalid_choice_message or NOT_LISTED)
 
 
-def optional_radio(label: str, choices: str) -> wtforms.RadioField:
+def optional_radio(label: str, choices: str) -> RadioField:
     """Radios answered only in some cases; a validate_<field> rule on the form says when."""
     return OptionalRadioField(
         label, choices=options(choices), invalid_choice_message=NOT_LISTED, widget=gov.GovRadioInput()
     )
 
 
-def checkboxes(label: str, choices: str, message: str = "") -> wtforms.SelectMultipleField:
+def checkboxes(label: str, choices: str, message: str = "") -> SelectMultipleField:
     """Checkboxes; `message` makes an answer required, and also answers one that is not on the list."""
     checks, widget = [InputRequired(message)] if message else [], gov.GovCheckboxesInput()
     # WTForms fills in the values it refused with "%"; ours names none, so a "%" in it is a percent sign.
     not_listed = (message or NOT_LISTED).replace("%", "%%")
-    return wtforms.SelectMultipleField(
+    return SelectMultipleField(
         label, checks, choices=options(choices), widget=widget, invalid_choice_message=not_listed
     )
 
@@ -231,7 +237,8 @@ def text(label: str, message: str = "", *, limit: int = 200) -> wtforms.StringFi
     return wtforms.StringField(label, checks, filters=strip, widget=gov.GovTextInput())
 
 
-def textarea(label: str, message: str = "") -> wtforms.TextAreaField:
+def textarea(label: str, message: str = "") -> wtforms.StringField:
+    """A text area: text() draws one for answers longer than 200 characters."""
     return text(label, message, limit=5000)
 
 
@@ -252,5 +259,5 @@ def number(
         if not whole and not 0 <= field.data <= 100:
             raise ValidationError(f"{name} must be between 0 and 100")
 
-    field, checks = wtforms.IntegerField if whole else GovFloatField, [InputRequired(message), within]
+    field, checks = IntegerField if whole else GovFloatField, [InputRequired(message), within]
     return field(label, checks, invalid_value_message=invalid, widget=gov.GovTextInput())

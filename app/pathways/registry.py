@@ -187,7 +187,7 @@ def parse_calls(text: str) -> list[Call]:
 
 
 def _split_top_level(text: str) -> list[str]:
-    parts, depth, current = [], 0, []
+    parts, depth, current = list[str](), 0, list[str]()
     for char in text:
         if char == "(":
             depth += 1

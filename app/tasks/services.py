@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from app import audit
 from app.access import can_manage_task, can_see_case, can_work_task, holds_required_role
-from app.extensions import db
+from app.extensions import db, table_of
 from app.formkit.base import TaskForm, answers_from_json, plain
 from app.formkit.builder import form_class
 from app.models import HumanTask, Incident, TaskState, User
@@ -98,7 +98,7 @@ def _set_assignee(task: HumanTask, assignee_id: int | None, expected: ColumnElem
     matches `expected`; the second changes nothing and is told what happened instead.
     """
     result = db.session.connection().execute(
-        update(HumanTask.__table__)
+        update(table_of(HumanTask))
         .where(HumanTask.id == task.id, HumanTask.state == TaskState.OPEN, expected)
         .values(assignee_id=assignee_id)
     )

@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app import audit
 from app.engine import EngineError, RunningWorkflow, TaskNotReady, ThrownMessage
 from app.engine.serialization import SERIALIZER_VERSION
-from app.extensions import db
+from app.extensions import db, table_of
 from app.models import (
     Case,
     Child,
@@ -32,8 +32,8 @@ from app.workflow.timers import note_timer
 
 # Hot writes go straight to the tables on the request's connection (same transaction): every
 # request of every case makes them, and the ORM's unit of work costs more than the SQL.
-INSTANCES = ProcessInstance.__table__
-TASKS = HumanTask.__table__
+INSTANCES = table_of(ProcessInstance)
+TASKS = table_of(HumanTask)
 # Built once: constructing a statement costs more than running it on this path.
 _STATE_COLUMNS = (
     "state",
@@ -51,9 +51,9 @@ _SAVE = (
         {column: bindparam(f"p_{column}") for column in _STATE_COLUMNS} | {"version": bindparam("p_version")}
     )
 )
-_PROJECTED = select(TASKS.c.id, TASKS.c.state).where(
-    TASKS.c.instance_id == bindparam("p_instance"),
-    or_(TASKS.c.state == TaskState.OPEN, TASKS.c.id.in_(bindparam("p_ready", expanding=True))),
+_PROJECTED = select(HumanTask.id, HumanTask.state).where(
+    HumanTask.instance_id == bindparam("p_instance"),
+    or_(HumanTask.state == TaskState.OPEN, HumanTask.id.in_(bindparam("p_ready", expanding=True))),
 )
 _ADD_TASKS = insert(TASKS)
 _CHILD_NAME = (
@@ -298,7 +298,7 @@ def _write(instance: ProcessInstance, running: RunningWorkflow) -> bool:
     result = db.session.connection().execute(
         _SAVE, {**params, "p_id": instance.id, "p_loaded": before, "p_version": before + 1}
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise InstanceMoved(instance.id)
     for column, value in {**row, "version": before + 1}.items():
         set_committed_value(instance, column, value)
@@ -329,7 +329,7 @@ def _complete_row(task: HumanTask, actor: User, form_data: dict[str, Any]) -> No
     done = db.session.connection().execute(_COMPLETE_ROW, {**values, "p_id": task.id, "p_actor": actor.id})
     if done.rowcount != 1:
         state, holder_id = db.session.execute(
-            select(TASKS.c.state, TASKS.c.assignee_id).where(TASKS.c.id == task.id)
+            select(HumanTask.state, HumanTask.assignee_id).where(HumanTask.id == task.id)
         ).one()
         if state != TaskState.OPEN:
             raise TaskAlreadyDone(task.id)
