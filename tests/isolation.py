@@ -110,5 +110,3 @@ def rolled_back_at_the_end(app: Flask) -> Iterator[None]:
         get_library().forget_versions_after(last_kept_version)
         # Lanes are remembered with their team's id for a minute, and the test's teams are gone.
         library.forget_lanes()
-
-

@@ -1,13 +1,9 @@
-"""GOV.UK-pattern fields and rules shared by the task forms.
-
-Choices are written compactly as "value=Label | value=Label"; hints can be supplied per
-form module when a class is registered.
-"""
+"""GOV.UK-pattern fields the form builder (task forms) and the product's other forms use."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,19 +11,15 @@ from typing import Any
 import wtforms
 from govuk_frontend_wtf import wtforms_widgets as gov
 from wtforms import ValidationError
-from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
+from wtforms.validators import DataRequired, Length, StopValidation
 
 from app.formkit.wtforms33 import (
     DecimalField,
     FloatField,
-    IntegerField,
-    RadioField,
     SelectChoice,
-    SelectMultipleField,
 )
 
 Choices = Sequence[SelectChoice]
-YES_NO = "yes=Yes | no=No"
 # Only a tampered or hand-made post can send an answer that is not on the page; say what to do.
 NOT_LISTED = "Select an answer from the list"
 
@@ -40,27 +32,6 @@ def require(field: wtforms.Field, message: str) -> None:
     """For validate_<field> rules: the field must be answered, unless a typing error already says why."""
     if _blank(field.data) and not field.errors:
         raise ValidationError(message)
-
-
-def required_if(
-    other: str, values: str | tuple[str, ...], message: str
-) -> Callable[[Any, wtforms.Field], None]:
-    """A validate_<field> rule: answer the field if the answer to `other` is (or includes) one of `values`."""
-
-    def validate(form: Any, field: wtforms.Field) -> None:
-        wanted, answer = {values} if isinstance(values, str) else set(values), form[other].data
-        if wanted & set(answer if isinstance(answer, list) else [answer]):
-            require(field, message)
-
-    return validate
-
-
-def options(spec: str) -> Choices:
-    """Choices written as "value=Label | value=Label"."""
-    return [
-        SelectChoice(value.strip(), label.strip())
-        for value, label in (part.split("=", 1) for part in spec.split("|"))
-    ]
 
 
 # A date on a child's case is after 1900 and, unless a field says otherwise, within the child's
@@ -191,43 +162,6 @@ class GovFloatField(FloatField):
             raise ValueError(self.invalid_value_message or "Enter a number")
 
 
-def radio(label: str, choices: str, message: str) -> RadioField:
-    checks, widget = [InputRequired(message)], gov.GovRadioInput()
-    return RadioField(label, checks, choices=options(choices), invalid_choice_message=message, widget=widget)
-
-
-# Only a tampered or hand-made post can send an answer that is not on the page; say what to do.
-NOT_LISTED = "Select an answer from the list"
-
-
-class OptionalRadioField(RadioField):
-    """Radios answered only in some cases: no answer is for the form's rule to judge, but an
-    answer given must be one of the choices (WTForms would either demand an answer or, told not
-    to check choices, keep anything posted)."""
-
-    def pre_validate(self, form: Any) -> None:
-        listed = {str(choice.value) for choice in self.choices or []}
-        if not _blank(self.data) and str(self.data) not in listed:
-            raise ValidationError(self.invalid_choice_message or NOT_LISTED)
-
-
-def optional_radio(label: str, choices: str) -> RadioField:
-    """Radios answered only in some cases; a validate_<field> rule on the form says when."""
-    return OptionalRadioField(
-        label, choices=options(choices), invalid_choice_message=NOT_LISTED, widget=gov.GovRadioInput()
-    )
-
-
-def checkboxes(label: str, choices: str, message: str = "") -> SelectMultipleField:
-    """Checkboxes; `message` makes an answer required, and also answers one that is not on the list."""
-    checks, widget = [InputRequired(message)] if message else [], gov.GovCheckboxesInput()
-    # WTForms fills in the values it refused with "%"; ours names none, so a "%" in it is a percent sign.
-    not_listed = (message or NOT_LISTED).replace("%", "%%")
-    return SelectMultipleField(
-        label, checks, choices=options(choices), widget=widget, invalid_choice_message=not_listed
-    )
-
-
 def text(label: str, message: str = "", *, limit: int = 200) -> wtforms.StringField:
     checks: list[Any] = [DataRequired(message)] if message else []
     checks.append(Length(max=limit, message=f"{label.rstrip('?')} must be {limit} characters or less"))
@@ -235,29 +169,3 @@ def text(label: str, message: str = "", *, limit: int = 200) -> wtforms.StringFi
     if limit > 200:
         return wtforms.TextAreaField(label, checks, filters=strip, widget=gov.GovTextArea())
     return wtforms.StringField(label, checks, filters=strip, widget=gov.GovTextInput())
-
-
-def textarea(label: str, message: str = "") -> wtforms.StringField:
-    """A text area: text() draws one for answers longer than 200 characters."""
-    return text(label, message, limit=5000)
-
-
-def number(
-    label: str, message: str, name: str = "", *, whole: bool = False, most: int = 10_000
-) -> wtforms.Field:
-    """A percentage from 0 to 100, or (`whole`) a count from 0 to `most`, typed in a text input."""
-    name = name or label.removesuffix(" (%)")
-    invalid = f"{name} must be a whole number, like 12" if whole else f"{name} must be a number, like 85.5"
-
-    def within(form: Any, field: wtforms.Field) -> None:  # a typing error (data None) has its own message
-        if field.data is None:
-            return
-        if whole and field.data < 0:
-            raise ValidationError(f"{name} must be 0 or more")
-        if whole and field.data > most:
-            raise ValidationError(f"{name} must be {most:,} or less")
-        if not whole and not 0 <= field.data <= 100:
-            raise ValidationError(f"{name} must be between 0 and 100")
-
-    field, checks = IntegerField if whole else GovFloatField, [InputRequired(message), within]
-    return field(label, checks, invalid_value_message=invalid, widget=gov.GovTextInput())
