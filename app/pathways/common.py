@@ -9,7 +9,10 @@ from app.timescales.school_days import NoTermDates, is_school_day
 
 
 def label_of(ctx: TaskContext) -> str:
-    """The checked field's label, as the error names it."""
+    """How errors name the checked field: its errorName, or its label."""
+    for component in ctx.components():
+        if component["key"] == ctx.field and component.get("properties", {}).get("errorName"):
+            return str(component["properties"]["errorName"])
     return ctx.form().field_labels().get(ctx.field, ctx.field).rstrip("?")
 
 

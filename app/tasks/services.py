@@ -270,7 +270,12 @@ def submit_task(task_id: str, answers: MultiDict[str, str], user: User, *, csrf:
             raise TaskNotOpen(exc.task_id) from None
         except EngineError as exc:
             raise EngineFailed(exc.message) from None
-        apply_effects(info.effects, replace(ctx, answers=data))
+        try:
+            apply_effects(info.effects, replace(ctx, answers=data))
+        except Refused:
+            raise
+        except Refusal as refused:  # a record the effect must not keep (the ledger's 2-in-3-years)
+            raise NotAllowed(str(refused)) from None
     except Refused as refused:
         refused.task, refused.form = task, form or task_form(task, answers, csrf=csrf)
         raise

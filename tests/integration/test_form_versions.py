@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from app.engine import parse_diagram
 from app.extensions import db
 from app.formkit.definitions import load_bundle
@@ -84,3 +86,31 @@ def test_every_shipped_pathway_names_only_python_that_exists(ctx) -> None:
 
     for shipped in get_library().shipped.values():
         assert pathway_problems(shipped.diagram, shipped.forms, shipped.path.name) == []
+
+
+def test_an_effect_that_refuses_its_record_refuses_the_submission_and_keeps_nothing(ctx, people) -> None:
+    from app.pathways.registry import EFFECTS, effect
+    from app.transactions import Refusal
+
+    if "test.refuses" not in EFFECTS:
+
+        @effect("test.refuses")
+        def refuses(_ctx) -> None:
+            raise Refusal("The ledger already holds two notices for this parent")
+
+    xml = two_step(process_id="refusing_effect").replace(
+        b'<spiffworkflow:property name="formKey" value="test.note" />',
+        b'<spiffworkflow:property name="formKey" value="test.note" />'
+        b'<spiffworkflow:property name="effects" value="test.refuses" />',
+        1,
+    )
+    factories.publish_test_diagram(xml)
+    case = factories.bare_case(people["practitioner"])
+    instances.start_process(case, "refusing_effect", {"referral_date": "2026-12-04"}, people["practitioner"])
+    db.session.commit()
+    task = factories.only_open_task(case)
+    with pytest.raises(tasks.NotAllowed, match="already holds two notices") as refused:
+        tasks.complete_task(task, {"note": "go"}, people["practitioner"])
+    assert refused.value.form.note.data == "go"  # the answers come back to be shown again
+    db.session.rollback()
+    assert factories.only_open_task(case).id == task.id
