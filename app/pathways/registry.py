@@ -39,12 +39,16 @@ class TaskContext:
     saved data for effects)."""
 
     task: HumanTask
-    case: Case
     actor: User | None
     today: date
     answers: Mapping[str, Any]
     bundle: FormBundle  # the forms of the task's process version
     field: str = ""  # for a rule: the field it checks
+
+    @property
+    def case(self) -> Case:
+        """The task's case (read only when a rule or effect asks for it)."""
+        return self.task.case
 
     @property
     def value(self) -> Any:

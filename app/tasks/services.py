@@ -223,7 +223,7 @@ def task_form(task: HumanTask, answers: Any = None, *, csrf: bool = True) -> Tas
 
 def _context(task: HumanTask, user: User, answers: dict[str, Any]) -> TaskContext:
     bundle = get_library().forms_for_version_id(task.instance.process_version_id)
-    return TaskContext(task, task.case, user, date.today(), answers, bundle)
+    return TaskContext(task, user, date.today(), answers, bundle)
 
 
 def _may_complete(task: HumanTask, user: User) -> None:

@@ -95,7 +95,7 @@ def rule_context(form_key: str) -> TaskContext:
     child = Child(first_name="Amelia", last_name="Begum", school="Riverside Primary School")
     case = Case(reference=START_DATA["case_reference"], child=child)
     task = HumanTask(form_key=form_key, case=case)
-    return TaskContext(task, case, None, date.today(), {}, shipped_bundles()[form_key])
+    return TaskContext(task, None, date.today(), {}, shipped_bundles()[form_key])
 
 
 def posted(form_app: Flask, form_key: str, post: dict[str, Any]) -> tuple[TaskForm, bool]:
