@@ -52,6 +52,7 @@ browser-deps:
 test: .make-dev assets browser-deps
 	$(BIN)/ruff check app forms tests bench
 	$(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 # The same suite against a real PostgreSQL (installed and started if needed).
@@ -59,10 +60,12 @@ postgres-test: .make-dev assets
 	bash .ci/postgres.sh $(BIN)/pytest -q
 
 # Import layers: the contracts in pyproject.toml [tool.importlinter] (docs/architecture.md, "Layers").
+# Types: mypy reads its settings and the files to check (app/) from pyproject.toml [tool.mypy].
 lint: .make-dev
 	$(BIN)/ruff check app forms tests bench
 	$(BIN)/ruff format --check app forms tests bench
 	$(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/mypy
 
 bench: .make-dev
 	$(BIN)/python bench/engine_overhead.py

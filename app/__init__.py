@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from app.workflow.library import init_library
 
     init_library(app)
+    _check_pathways(app)
 
     from app.cli import register_commands
 
@@ -101,3 +102,18 @@ def _refuse_demo_users(app: Flask) -> None:
             f"Demo accounts are active in this database ({', '.join(present)}); the app will not start "
             "in production until each is deactivated: flask --app wsgi users deactivate EMAIL"
         )
+
+
+def _check_pathways(app: Flask) -> None:
+    """Refuse to start if a shipped pathway names a rule, calculation or effect that does not exist."""
+    from app.pathways.checks import pathway_problems
+    from app.workflow.library import LibraryRefused
+
+    library = app.extensions["library"]
+    problems = [
+        problem
+        for shipped in library.shipped.values()
+        for problem in pathway_problems(shipped.diagram, shipped.forms, shipped.path.name)
+    ]
+    if problems:
+        raise LibraryRefused(library.processes_dir, problems)

@@ -11,15 +11,15 @@ from typing import Any
 
 from sqlalchemy import Integer, Select, bindparam, insert, select
 
-from app.extensions import db
+from app.extensions import db, table_of
 from app.models import AuditEvent, Case, HumanTask, ProcessInstance, User
 from app.models.audit import AuditEventCase
 
-_INSERT = insert(AuditEvent.__table__)
+_INSERT = insert(table_of(AuditEvent))
 # A view's cases in one INSERT ... SELECT with the ids as one expanding list: one statement
 # (one round trip on PostgreSQL) whatever the page size, compiled once. Measured against a
 # multi-row VALUES (compiled per row count, about twice the time on SQLite) and executemany.
-_LINK_CASES = insert(AuditEventCase.__table__).from_select(
+_LINK_CASES = insert(table_of(AuditEventCase)).from_select(
     ["event_id", "case_id"],
     select(bindparam("event_id", type_=Integer), Case.id).where(
         Case.id.in_(bindparam("case_ids", expanding=True))
@@ -162,7 +162,7 @@ def record_view(
     else:
         case_id = case.id if case is not None else None
     connection = db.session.connection()
-    event_id = connection.execute(
+    inserted = connection.execute(
         _INSERT,
         {
             "at": datetime.now(UTC),
@@ -175,14 +175,17 @@ def record_view(
             "after": None,
             "detail": page.rstrip("?")[:500],
         },
-    ).inserted_primary_key[0]
+    ).inserted_primary_key
+    # One row was inserted, so its key is known (SQLAlchemy gives None only for several rows).
+    assert inserted is not None
+    event_id = inserted[0]
     for start in range(0, len(shown), _LINK_BATCH):
         connection.execute(
             _LINK_CASES, {"event_id": event_id, "case_ids": shown[start : start + _LINK_BATCH]}
         )
 
 
-def views_of_case_query(case_id: int) -> Select[tuple[AuditEvent]]:
+def views_of_case_query(case_id: int) -> Select[AuditEvent]:
     """Every view event that showed this case, oldest first: an index range on
     audit_event_case (case_id, event_id), then the events by primary key."""
     return (

@@ -306,7 +306,8 @@ def run_scheduler() -> None:
 
     from app.scheduling import start_scheduler
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # The scheduler's threads outlive this context: they need the app itself, not the proxy.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types the proxy as the app
     start_scheduler(app)
     click.echo("Scheduler running; Ctrl+C to stop")
     stopping = False

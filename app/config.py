@@ -33,6 +33,7 @@ class Settings:
     scheduler_sweep_seconds: int = 30
     scheduler_workers: int = 2
     processes_dir: Path = ROOT / "processes"
+    forms_dir: Path = ROOT / "forms"  # each process's task forms, forms/<process id>.json
     instance_dir: Path = ROOT / "instance"
     worklist_page_size: int = 25
     local_timezone: str = "Europe/London"
@@ -97,9 +98,10 @@ class Settings:
             scheduler_sweep_seconds=sweep,
             scheduler_workers=workers,
             processes_dir=Path(e.get("CASEWORK_PROCESSES_DIR", str(ROOT / "processes"))),
+            forms_dir=Path(e.get("CASEWORK_FORMS_DIR", str(ROOT / "forms"))),
             instance_dir=instance_dir,
             worklist_page_size=page_size,
-            **limits,  # type: ignore[arg-type]
+            **limits,  # type: ignore[arg-type]  # each a number, for the numeric field it names
         )
 
     def flask_config(self) -> dict[str, object]:

@@ -21,9 +21,10 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+from werkzeug.wrappers import Response as BaseResponse  # what an HTTPException's get_response() makes
 
 from app.api.errors import UNAUTHORIZED_MESSAGE, is_api_request, json_error
-from app.extensions import db
+from app.transactions import start_afresh
 
 _REFERENCE_KEY = "casework.error_reference"
 
@@ -100,7 +101,7 @@ def server_error(error: HTTPException) -> Any:
         )
     # The failed work is thrown away before the page is drawn: drawing it may read the
     # database, which refuses until an aborted PostgreSQL transaction is rolled back.
-    db.session.rollback()
+    start_afresh()
     message = f"Sorry, there is a problem with the service. Give support this reference: {reference}"
     if is_api_request(request.path):
         return json_error(500, "server_error", message, reference=reference)
@@ -111,7 +112,7 @@ def server_error(error: HTTPException) -> Any:
         return Response(f"<h1>{message}</h1>", status=500, mimetype="text/html")
 
 
-def _api_answer(error: HTTPException, code: int) -> Response:
+def _api_answer(error: HTTPException, code: int) -> BaseResponse:
     """JSON in place of Werkzeug's HTML, keeping its headers (Allow, Retry-After...)."""
     if code == 405:
         allowed = ", ".join(getattr(error, "valid_methods", None) or [])
@@ -129,7 +130,7 @@ def _api_answer(error: HTTPException, code: int) -> Response:
     return response
 
 
-def _page_answer(body: str, code: int, error: HTTPException) -> Response:
+def _page_answer(body: str, code: int, error: HTTPException) -> BaseResponse:
     """A page in place of Werkzeug's, keeping its headers (Allow on a 405...)."""
     response = error.get_response()
     response.set_data(body)

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -23,7 +24,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.oversight.services import record_failure_after_rollback
+from app.oversight.services import record_incident
+from app.transactions import in_own_transaction
 from app.workflow import EngineError
 from app.workflow.instances import InstanceMoved, due_instance_ids, fire_timers, lock_if_due
 from app.workflow.timers import forget_noted_timers, take_noted_timers, timers_due_by
@@ -42,7 +44,7 @@ def fire_due(app: Flask) -> int:
     ends this drain: they are on it. On SQLite, which has no row locks, one thread per
     process drains at a time.
     """
-    moved, failed = 0, set()
+    moved, failed = 0, set[int]()
     with _sqlite_guard(app), app.app_context():
         try:
             while True:
@@ -63,9 +65,7 @@ def fire_due(app: Flask) -> int:
                         db.session.rollback()
                     except EngineError as exc:
                         failed.add(instance_id)
-                        record_failure_after_rollback(
-                            instance_id, exc.message, None, exc.task_id, exc.task_name
-                        )
+                        in_own_transaction(partial(_engine_incident, instance_id, exc))
                     except Exception as exc:  # a fault outside the diagram: make it visible, go on
                         failed.add(instance_id)
                         log.exception("firing timers of instance %s failed", instance_id)
@@ -88,9 +88,13 @@ def _sqlite_guard(app: Flask) -> Iterator[None]:
         yield
 
 
+def _engine_incident(instance_id: int, exc: EngineError) -> None:
+    record_incident(instance_id, exc.message, None, exc.task_id, exc.task_name)
+
+
 def _record_fault(instance_id: int, exc: Exception) -> None:
     try:
-        record_failure_after_rollback(instance_id, f"A timer could not be fired: {exc}", None)
+        in_own_transaction(partial(record_incident, instance_id, f"A timer could not be fired: {exc}", None))
     except Exception:
         db.session.rollback()
         log.exception("could not record the incident for instance %s", instance_id)

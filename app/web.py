@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, flash, jsonify, redirect, request, url_for
+from flask import Flask, flash, jsonify, redirect, request, url_for
 from flask_login import AnonymousUserMixin
 
 from app.accounts.routes import bp as accounts_bp
@@ -18,7 +18,7 @@ from app.auth.sessions import ended_by_itself, load_session_user
 from app.cases.routes import bp as cases_bp
 from app.cme.routes import bp as cme_bp
 from app.errors import init_errors
-from app.extensions import db, login_manager
+from app.extensions import login_manager
 from app.headers import init_headers
 from app.health import bp as health_bp
 from app.legal.routes import bp as legal_bp
@@ -29,6 +29,7 @@ from app.timescales.attendance import attendance_tier
 from app.timescales.guidance import render_guidance
 from app.timescales.status import due_status
 from app.timescales.working_days import LONDON
+from app.transactions import commit_or_roll_back, discard_uncommitted
 from app.worklist.routes import bp as worklist_bp
 
 
@@ -59,9 +60,9 @@ def init_web(app: Flask) -> None:
     login_manager.user_loader(load_session_user)
     login_manager.unauthorized_handler(_unauthorized)
 
-    app.after_request(_transaction_edge)
+    app.after_request(commit_or_roll_back)
     init_headers(app)
-    app.teardown_request(_discard_uncommitted)
+    app.teardown_request(discard_uncommitted)
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.globals["due_status"] = due_status
@@ -87,19 +88,6 @@ def _unauthorized() -> Any:
 
 def _assets_available(app: Flask) -> bool:
     return (Path(app.static_folder or "") / "vendor" / "govuk-frontend" / "govuk-frontend.min.js").exists()
-
-
-def _transaction_edge(response: Response) -> Response:
-    """One transaction per request: commit what a successful request did, discard the rest."""
-    if response.status_code < 400:
-        db.session.commit()
-    else:
-        db.session.rollback()
-    return response
-
-
-def _discard_uncommitted(_: BaseException | None) -> None:
-    db.session.rollback()
 
 
 def _format_datetime(value: datetime | None) -> str:

@@ -180,11 +180,11 @@ def form_field_names(form_class: type) -> set[str]:
 
 def check_form_fields(diagram: ParsedDiagram) -> None:
     """The data dicts must carry exactly the fields each task's form would produce."""
-    import forms
+    from tests.fixtures.forms import shipped_form
 
     form_keys = {t.bpmn_id: t.form_key for t in diagram.user_tasks}
     for label, bpmn_id, data in STEPS:
-        expected = form_field_names(forms.get_form_class(form_keys[bpmn_id]))
+        expected = form_field_names(shipped_form(form_keys[bpmn_id]))
         if set(data) != expected:
             raise BenchError(
                 f"{label}: the data has {sorted(set(data) - expected)} that the form lacks and "

@@ -120,14 +120,16 @@ def bare_case(user: User, **child: Any) -> Case:
     return case
 
 
-def publish_test_diagram(xml: bytes, filename: str = "test.bpmn") -> Any:
-    """Publish a test diagram as the current version of its process."""
-    import tests.fixtures.forms  # noqa: F401 - registers the test form
+def publish_test_diagram(xml: bytes, filename: str = "test.bpmn", form: dict[str, Any] | None = None) -> Any:
+    """Publish a test diagram, with its form (fixtures/forms.py's note form unless told), as the
+    current version of its process."""
     from app.engine import content_hash, parse_diagram
     from app.models import ProcessVersion
+    from tests.fixtures.forms import fixture_forms_json
 
     diagram = parse_diagram(xml, filename)
-    digest = content_hash(xml)
+    forms_json = fixture_forms_json(diagram.process_id, form)
+    digest = content_hash(xml, b"", forms_json.encode("utf-8"))
     existing = db.session.scalar(
         select(ProcessVersion).where(
             ProcessVersion.process_id == diagram.process_id, ProcessVersion.content_hash == digest
@@ -146,6 +148,7 @@ def publish_test_diagram(xml: bytes, filename: str = "test.bpmn") -> Any:
         filename=filename,
         content_hash=digest,
         bpmn_xml=xml.decode(),
+        forms_json=forms_json,
         number=1
         + len(
             list(

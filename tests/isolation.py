@@ -12,7 +12,6 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import pytest
 from flask import Flask, appcontext_pushed
@@ -108,14 +107,6 @@ def rolled_back_at_the_end(app: Flask) -> Iterator[None]:
         # SQLite gives a rolled-back row's id to the next insert, so the next test's diagram can
         # be published under an id this thread has parsed another diagram for: forget the
         # versions the test published (the shipped ones stay parsed, as they stay published).
-        parsed = _parsed_by_id()
-        for version_id in [v for v in parsed if v > last_kept_version]:
-            del parsed[version_id]
+        get_library().forget_versions_after(last_kept_version)
         # Lanes are remembered with their team's id for a minute, and the test's teams are gone.
-        library._lane_cache.clear()
-
-
-def _parsed_by_id() -> dict[int, Any]:
-    """The library's diagrams parsed in this thread, by version id."""
-    parsed: dict[int, Any] = get_library()._local.__dict__.setdefault("by_id", {})
-    return parsed
+        library.forget_lanes()

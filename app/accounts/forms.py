@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextInput
-from wtforms import RadioField, SelectMultipleField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms import StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from app.formkit.base import GovForm
+from app.formkit.wtforms33 import RadioField, SelectChoice, SelectMultipleField
 from app.models import Role, Team
-from forms.base import GovForm
 
 _strip = [lambda v: v.strip() if isinstance(v, str) else v]
 
 
-class TeamsField(SelectMultipleField):  # type: ignore[misc]
+class TeamsField(SelectMultipleField):
     """Team checkboxes whose answers must be teams on the list, said in the page's voice."""
 
     def process_formdata(self, valuelist: list[str]) -> None:

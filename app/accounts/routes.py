@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from app.access import me, roles
 from app.accounts import services
 from app.accounts.forms import AccountForm, ConfirmForm
+from app.formkit.base import answer
 from app.models import Role, User
 
 bp = Blueprint("accounts", __name__, template_folder="templates", url_prefix="/accounts")
@@ -49,10 +50,10 @@ def new() -> Page:
     if form.validate_on_submit():
         try:
             user, temporary = services.create_account(
-                form.email.data, form.name.data, Role(form.role.data), form.teams.data or [], me()
+                answer(form.email), answer(form.name), Role(form.role.data), form.teams.data or [], me()
             )
         except services.AccountProblem as problem:
-            form[problem.field].errors.append(problem.message)
+            form.add_error(problem.field, problem.message)
         else:
             return _temporary_password_page(user, temporary, new=True)
     return render_template("accounts/new.html", form=form), 400 if form.errors else 200
@@ -73,10 +74,10 @@ def edit(user_id: int) -> Page:
     if form.validate_on_submit():
         try:
             changed = services.change_account(
-                user, form.name.data, Role(form.role.data), form.teams.data or [], me()
+                user, answer(form.name), Role(form.role.data), form.teams.data or [], me()
             )
         except services.AccountProblem as problem:
-            form[problem.field].errors.append(problem.message)
+            form.add_error(problem.field, problem.message)
         else:
             flash(f"{user.name}’s account has been changed" if changed else "Nothing was changed")
             return _show(user.id)

@@ -22,12 +22,13 @@ from app.auth import guessing, sessions
 from app.auth.services import find_user_by_email, set_password, set_temporary_password
 from app.extensions import db
 from app.models import Role, Team, User
+from app.transactions import Refusal
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 COMMAND_LINE = "from the command line"
 
 
-class AccountProblem(Exception):
+class AccountProblem(Refusal):
     """A change an administrator asked for that cannot be made; `field` is the form field."""
 
     def __init__(self, field: str, message: str) -> None:

@@ -7,9 +7,9 @@ from typing import Any
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField, ValidationError
 
+from app.formkit.base import GovForm
+from app.formkit.fields import GovDateField, text
 from app.timescales.settings import SettingDefinition, parse_setting_value
-from forms.base import GovForm
-from forms.fields import GovDateField, text
 
 
 class SettingForm(GovForm):
@@ -32,22 +32,27 @@ class SettingForm(GovForm):
 
 
 # School calendars matter for the cases open now: terms from the last 10 years to 5 years ahead.
-TERM_YEARS = {"years_back": 10, "years_ahead": 5}
+TERM_YEARS_BACK, TERM_YEARS_AHEAD = 10, 5
+
+
+def calendar_date(label: str, message: str, example: str) -> GovDateField:
+    """A date in a school's calendar, within the years its terms may fall in."""
+    return GovDateField(
+        label,
+        message,
+        description=f"For example, {example}",
+        years_back=TERM_YEARS_BACK,
+        years_ahead=TERM_YEARS_AHEAD,
+    )
 
 
 class TermForm(GovForm):
     school = text("School", limit=200)
     name = text("Name of the term", limit=60)
-    starts_on = GovDateField(
-        "Start date", "Enter the date the term starts", description="For example, 1 9 2026", **TERM_YEARS
-    )
-    ends_on = GovDateField(
-        "End date", "Enter the date the term ends", description="For example, 23 10 2026", **TERM_YEARS
-    )
+    starts_on = calendar_date("Start date", "Enter the date the term starts", "1 9 2026")
+    ends_on = calendar_date("End date", "Enter the date the term ends", "23 10 2026")
 
 
 class ClosureForm(GovForm):
-    day = GovDateField(
-        "Date", "Enter the date the school is closed", description="For example, 2 9 2026", **TERM_YEARS
-    )
+    day = calendar_date("Date", "Enter the date the school is closed", "2 9 2026")
     reason = text("Reason", limit=200)

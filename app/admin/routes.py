@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from app.access import me, roles
 from app.admin import services
 from app.admin.forms import ClosureForm, SettingForm, TermForm
+from app.formkit.base import answer
 from app.models import Role
 from app.timescales.settings import SETTINGS, local_setting
 
@@ -36,7 +37,7 @@ def change_setting(name: str) -> Page:
     form = SettingForm(setting, data={"value": str(local_setting(name))})
     if not form.validate_on_submit():
         return render_template("admin/setting.html", form=form, setting=setting), 400 if form.errors else 200
-    value = services.change_setting(name, form.value.data, me())
+    value = services.change_setting(name, answer(form.value), me())
     if value is not None:
         flash(f"{setting.label} changed to {setting.describe(value)}")
     return redirect(url_for("admin.settings"))
@@ -67,10 +68,10 @@ def new_term() -> Page:
     if form.validate_on_submit():
         try:
             term = services.add_term(
-                form.school.data, form.name.data or "", form.starts_on.data, form.ends_on.data, me()
+                form.school.data, form.name.data or "", answer(form.starts_on), answer(form.ends_on), me()
             )
         except services.CalendarProblem as problem:
-            form[problem.field].errors.append(problem.message)
+            form.add_error(problem.field, problem.message)
         else:
             flash(f"Term added to {services.calendar_name(term.school)}")
             return redirect(_calendar_url(term.school))
@@ -101,9 +102,9 @@ def closures(term_id: int) -> Page:
     form = ClosureForm()
     if form.validate_on_submit():
         try:
-            services.add_closure(term, form.day.data, form.reason.data or "", me())
+            services.add_closure(term, answer(form.day), form.reason.data or "", me())
         except services.CalendarProblem as problem:
-            form[problem.field].errors.append(problem.message)
+            form.add_error(problem.field, problem.message)
         else:
             flash("Closure day added")
             return redirect(url_for("admin.closures", term_id=term.id))

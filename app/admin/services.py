@@ -25,9 +25,10 @@ from app.timescales.settings import (
     stored_values,
 )
 from app.timescales.term_dates import LONGEST_TERM_DAYS, calendar_name, canonical_school_name
+from app.transactions import Refusal
 
 
-class CalendarProblem(ValueError):
+class CalendarProblem(Refusal, ValueError):
     """A term or closure day cannot be saved; `field` is the form field the message belongs to."""
 
     def __init__(self, field: str, message: str) -> None:

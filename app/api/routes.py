@@ -3,25 +3,23 @@ rules as the pages."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
-from werkzeug.datastructures import MultiDict
 
-import forms
 from app import audit, inputs
-from app.access import can_see_case, can_work_task, me, public, signed_in
+from app.access import me, public, signed_in
 from app.api.auth import authenticate_api_call
 from app.api.errors import json_error
 from app.cases import services as cases
 from app.extensions import csrf
+from app.formkit.base import answers_from_json
 from app.models import HumanTask
-from app.oversight.services import record_failure_after_rollback
 from app.tasks import services as tasks
-from app.workflow import EngineError
+from app.transactions import in_own_transaction, start_afresh
 from app.worklist import queries
-from forms.base import json_answers
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # The page-wide CSRF check would refuse bearer-token calls; authenticate_api_call applies
@@ -51,10 +49,10 @@ def task_json(task: HumanTask) -> dict[str, Any]:
 
 
 def _visible_task(task_id: str) -> HumanTask:
-    task = tasks.find_task(task_id)
-    if task is None or not (can_work_task(me(), task) or can_see_case(me(), task.case)):
+    try:
+        return tasks.visible_task(task_id, me())
+    except tasks.TaskNotFound:
         abort(404)
-    return task
 
 
 @bp.get("/openapi.json")
@@ -128,43 +126,30 @@ def claim(task_id: str) -> Any:
 @bp.post("/tasks/<task_id>/complete")
 @signed_in
 def complete(task_id: str) -> Any:
-    task = _visible_task(task_id)
     if not request.is_json:
         return json_error(415, "unsupported_media_type", "Send the form's fields as JSON (application/json)")
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return json_error(400, "bad_request", "Send the form's fields as a JSON object")
-    form = forms.get_form_class(task.form_key)(formdata=_formdata(payload), meta={"csrf": False})
-    if not form.validate():
-        return json_error(422, "invalid", "Some answers need correcting", fields=form.errors)
     try:
-        tasks.complete_task(task, form.to_task_data(), me())
-    except tasks.NotAllowed as exc:
-        return json_error(403, "forbidden", str(exc))
+        task = tasks.submit_task(task_id, answers_from_json(payload), me(), csrf=False)
+    except tasks.TaskNotFound:
+        abort(404)
+    except tasks.InvalidAnswers as refused:
+        return json_error(422, "invalid", "Some answers need correcting", fields=refused.form.errors)
     except tasks.TaskNotOpen:
         return _conflict(task_id)
-    except EngineError as exc:
-        record_failure_after_rollback(task.instance_id, exc.message, me(), task_id, task.name)
+    except tasks.NotAllowed as exc:
+        return json_error(403, "forbidden", str(exc))
+    except tasks.EngineFailed as failed:
+        in_own_transaction(partial(tasks.record_engine_failure, failed, me()))
         return json_error(
-            500, "engine_error", "The case could not move on; nothing was saved", detail=exc.message
+            500, "engine_error", "The case could not move on; nothing was saved", detail=failed.message
         )
     return jsonify(task_json(task))
 
 
-def _formdata(payload: dict[str, Any]) -> MultiDict[str, str]:
-    """JSON values as the page posts them (json_answers), with ISO dates as the date widgets
-    read them ('2026-11-23' becomes '23 11 2026'). BadRequest for objects as answers."""
-    return MultiDict((name, _date_as_typed(value)) for name, value in json_answers(payload).items(multi=True))
-
-
-def _date_as_typed(value: str) -> str:
-    """An ISO date (2026-11-23) becomes the day-month-year the date widgets read."""
-    parts = value.split("-")
-    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
-        return f"{int(parts[2])} {int(parts[1])} {parts[0]}"
-    return value
-
-
 def _conflict(task_id: str) -> tuple[Any, int]:
-    fresh = tasks.reload_after_conflict(task_id)
+    start_afresh()  # to answer with the task as whoever got there first left it
+    fresh = tasks.get_task(task_id)
     return json_error(409, "conflict", "This task is no longer open", task=task_json(fresh))

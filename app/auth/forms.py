@@ -6,11 +6,11 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from wtforms import PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length
 
-from forms.base import GovForm
+from app.formkit.base import GovForm
 
 
-def _password(label: str, message: str, **kwargs: object) -> PasswordField:
-    return PasswordField(label, widget=GovPasswordInput(), validators=[DataRequired(message)], **kwargs)
+def _password(label: str, message: str) -> PasswordField:
+    return PasswordField(label, widget=GovPasswordInput(), validators=[DataRequired(message)])
 
 
 class LoginForm(GovForm):

@@ -28,14 +28,14 @@ from sqlalchemy import and_, case, delete, literal, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app import audit
-from app.extensions import db
+from app.extensions import db, table_of
 from app.models import SignInThrottle, User
 from app.models._types import UTCDateTime
 
 ACCOUNT, ADDRESS = "account", "address"
 FIRST_DELAY_SECONDS = 5
 FORGET_AFTER = timedelta(days=1)
-_TABLE = SignInThrottle.__table__
+_TABLE = table_of(SignInThrottle)
 
 
 @dataclass(frozen=True)

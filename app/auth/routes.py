@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from app.access import me, public, signed_in
 from app.auth import services, sessions
 from app.auth.forms import ChangePasswordForm, LoginForm
+from app.formkit.base import answer
 from app.inputs import safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -27,14 +28,14 @@ def login() -> Page:
         status = 400 if form.errors else 200
         return render_template("auth/login.html", form=form, ended=ended), status
     try:
-        user, token = services.sign_in(form.email.data, form.password.data, request.remote_addr or "")
+        user, token = services.sign_in(answer(form.email), answer(form.password), request.remote_addr or "")
     except services.SignInRefused as refused:
-        form.password.errors.append(refused.message)
+        form.add_error("password", refused.message)
         response = make_response(render_template("auth/login.html", form=form), 429)
         response.headers["Retry-After"] = str(refused.retry_after)
         return response
     except services.SignInFailed as failed:
-        form.password.errors.append(failed.message)
+        form.add_error("password", failed.message)
         # The failure is counted and audited, so this response is committed despite the error.
         return render_template("auth/login.html", form=form), 200
     sessions.open_in_browser(user, token)
@@ -62,10 +63,10 @@ def change_password() -> Page:
     user = me()
     try:
         token = services.change_own_password(
-            user, form.current_password.data, form.new_password.data, request.remote_addr or ""
+            user, answer(form.current_password), answer(form.new_password), request.remote_addr or ""
         )
     except services.PasswordRefused as refused:
-        form[refused.field].errors.append(refused.message)
+        form.add_error(refused.field, refused.message)
         # A wrong current password is counted as a failed sign-in: keep that (commit).
         status = 200 if refused.field == "current_password" else 400
         return render_template("auth/change_password.html", form=form), status

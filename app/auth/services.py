@@ -15,6 +15,7 @@ from app.auth.password_rules import password_problem
 from app.auth.passwords import hash_password, verify_password
 from app.extensions import db
 from app.models import ApiToken, Role, Team, User
+from app.transactions import Refusal
 
 # The accounts `flask seed-demo` makes (app/demo/people.py USERS; a test keeps the two lists equal).
 # Their emails and password are public, so production refuses to start while any is active.
@@ -45,7 +46,7 @@ class SignInFailed(Exception):
         self.message = message
 
 
-class SignInRefused(Exception):
+class SignInRefused(Refusal):
     """The sign-in was not even tried: too many failures. Nothing was written."""
 
     def __init__(self, refusal: guessing.Refusal) -> None:

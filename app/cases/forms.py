@@ -18,19 +18,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import (
-    BooleanField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from forms.base import GovForm
-from forms.fields import GovDateField, GovDecimalField
+from app.formkit.base import GovForm
+from app.formkit.fields import GovDateField, GovDecimalField
+from app.formkit.wtforms33 import IntegerField, RadioField, SelectChoice, SelectField
 
 YEAR_GROUPS = [SelectChoice("", "Select year group")] + [
     SelectChoice(y, y) for y in ["Nursery", "Reception"] + [f"Year {n}" for n in range(1, 14)]

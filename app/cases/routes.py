@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-import forms
 from app import audit
 from app.access import me, signed_in
 from app.cases import services
 from app.cases.forms import ReferralForm, StartPathwayForm
+from app.formkit.wtforms33 import SelectChoice
 from app.workflow import EngineError
 from app.workflow.library import ProcessNotPublished
 
@@ -21,7 +21,7 @@ bp = Blueprint("cases", __name__, template_folder="templates")
 def refer() -> Response | tuple[str, int]:
     offered = services.open_pathways()
     form = ReferralForm(asks_attendance={p.key for p in offered if p.asks_attendance})
-    form.pathway.choices = [(p.key, p.label) for p in offered]
+    form.pathway.choices = [SelectChoice(p.key, p.label) for p in offered]
     page = {
         "form": form,
         "hints": [{"hint": {"text": p.hint}} for p in offered],  # merged into the radios in order
@@ -61,12 +61,7 @@ def show(reference: str) -> str:
     ask_attendance = [p for p in offered if p.asks_attendance] if case.attendance_percent is None else []
     services.record_case_viewed(case, me(), request.full_path)
     return render_template(
-        "cases/show.html",
-        view=view,
-        case=case,
-        forms=forms.FORMS,
-        pathways=pathways,
-        ask_attendance=ask_attendance,
+        "cases/show.html", view=view, case=case, pathways=pathways, ask_attendance=ask_attendance
     )
 
 
@@ -80,9 +75,9 @@ def start_pathway(reference: str) -> Response:
         abort(404)
     offered = {p.key: p for p in services.open_pathways()}
     form = StartPathwayForm()
-    form.pathway.choices = [(key, p.label) for key, p in offered.items()]
+    form.pathway.choices = [SelectChoice(key, p.label) for key, p in offered.items()]
     if not form.validate():
-        flash(next(iter(form.errors.values()))[0], "error")
+        flash(next(message for field in form for message in field.errors), "error")
         return redirect(url_for("cases.show", reference=reference) + "#start-pathway")
     chosen = offered[form.pathway.data]
     try:
@@ -93,7 +88,7 @@ def start_pathway(reference: str) -> Response:
     except services.PathwayAlreadyRunning:
         flash(f"This case is already on that pathway: {chosen.label}", "error")
         return redirect(url_for("cases.show", reference=reference) + "#start-pathway")
-    except EngineError as exc:
+    except services.PathwayNotStarted as exc:
         flash(f"The pathway could not be started: {exc.message}. Nothing was saved.", "error")
         return redirect(url_for("cases.show", reference=reference) + "#start-pathway")
     flash(f"Started: {chosen.label}. The first task is in {chosen.team}'s queue.")

@@ -13,6 +13,8 @@ from sqlalchemy import select
 from app import audit
 from app.access import can_see_case, case_visibility
 from app.extensions import db
+from app.formkit.base import TaskForm
+from app.formkit.builder import form_class
 from app.meetings.services import meetings_for_case
 from app.models import (
     AuditEvent,
@@ -26,12 +28,15 @@ from app.models import (
     TaskState,
     User,
 )
+from app.pathways.registry import calculated_labels
+from app.transactions import Refusal
 from app.workflow import EngineError, instances
+from app.workflow.library import get_library
 
 REFERRAL_PROCESS = "referral_to_early_help"
 
 
-class CaseNotVisible(LookupError):
+class CaseNotVisible(Refusal, LookupError):
     """No such case, or the user may not see it (the two look the same from outside)."""
 
 
@@ -58,8 +63,8 @@ class Referral:
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> Referral:
-        fields = cls.__dataclass_fields__
-        return cls(**{k: data.get(k) for k in fields})  # type: ignore[arg-type]
+        """The referral in a validated ReferralForm's data, which has every field (KeyError if not)."""
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -136,11 +141,19 @@ def pathway(key: str) -> Pathway:
     return next(p for p in PATHWAYS if p.key == key)
 
 
-class PathwayAlreadyRunning(Exception):
+class PathwayAlreadyRunning(Refusal):
     """The case already has this pathway's process running."""
 
 
-class AttendanceNeeded(Exception):
+class PathwayNotStarted(Refusal):
+    """The pathway's diagram failed at its start; nothing of the start is kept."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AttendanceNeeded(Refusal):
     """The pathway needs the child's attendance and the case was referred without it."""
 
 
@@ -170,9 +183,8 @@ def start_pathway(
         )
     try:
         instance = instances.start_process(case, chosen.process_id, instances.case_facts(case), actor)
-    except EngineError:
-        db.session.rollback()  # the caller redirects, and a redirect would commit a half-start
-        raise
+    except EngineError as exc:
+        raise PathwayNotStarted(exc.message) from None
     audit.record("case.pathway_started", actor, case=case, instance=instance, detail=chosen.label)
     return instance
 
@@ -256,6 +268,10 @@ class CaseView:
     incidents: list[Incident]
     history: list[AuditEvent]
     meetings: list[Meeting]
+    # Each completed task's form, as its own process version defines it (for labels and choices).
+    task_forms: dict[str, type[TaskForm]]
+    # How to name the answers a task's calculations added, which no form asks (app/pathways).
+    calculated_labels: dict[str, str]
 
 
 def case_view(case: Case) -> CaseView:
@@ -274,15 +290,28 @@ def case_view(case: Case) -> CaseView:
             select(Incident).where(Incident.case_id == case.id).order_by(Incident.created_at.desc())
         )
     )
+    completed = [t for t in tasks if t.state == TaskState.COMPLETED]
     return CaseView(
         case=case,
         open_tasks=[t for t in tasks if t.state == TaskState.OPEN],
-        completed_tasks=[t for t in tasks if t.state == TaskState.COMPLETED],
+        completed_tasks=completed,
         instances=list(case.instances),
         incidents=incidents,
         history=history,
         meetings=meetings_for_case(case.id),
+        task_forms=_forms_of(completed, {i.id: i.process_version_id for i in case.instances}),
+        calculated_labels=calculated_labels(),
     )
+
+
+def _forms_of(tasks: list[HumanTask], versions: dict[int, int]) -> dict[str, type[TaskForm]]:
+    library = get_library()
+    found = {}
+    for task in tasks:
+        bundle = library.forms_for_version_id(versions[task.instance_id])
+        if task.form_key in bundle.forms:
+            found[task.id] = form_class(bundle, task.form_key)
+    return found
 
 
 def my_cases(user: User, limit: int = 50) -> list[Case]:

@@ -2,8 +2,10 @@
 
 Each case is opened by the school's request through refer_child on the attendance_support
 pathway (the tier comes from the decision table and the at-risk band setting) and moved on
-through the same service a form submit uses, with the data the forms would record. Request
-dates are in the past, so some meetings, plans and a targeting support meeting are overdue.
+through the same service a form submit uses, with the data the forms would record (and
+accept: the forms check the demo as they check anyone). Request dates are in the past, so some
+early actions, meetings and plans are overdue; reviews and targeting support meetings are dated
+when they are agreed, which the forms allow only ahead of today, so those are still to come.
 Nothing is recorded as held in the future.
 """
 
@@ -48,10 +50,10 @@ STAGES: list[tuple[list[tuple[str, dict[str, Any]]], int]] = [
     ([], 3),  # tier 2: early action in progress
     ([], 24),  # tier 2: early action overdue
     ([], 20),  # tier 3: the attendance meeting is overdue
-    ([("attendance.meeting", {})], 12),  # tier 3: the written plan is due
-    ([("attendance.meeting", {}), ("attendance.plan", {})], 21),  # tier 4: the TSM discussion is overdue
+    ([("attendance.meeting", {})], 21),  # tier 3: the written plan is overdue
+    ([("attendance.meeting", {}), ("attendance.plan", {})], 21),  # tier 4: the TSM discussion is ahead
     ([("attendance.meeting", {}), ("attendance.plan", {})], 15),  # tier 3: plan under way, review ahead
-    ([("attendance.meeting", {}), ("attendance.plan", {}), ("attendance.review", {})], 60),  # review overdue
+    ([("attendance.meeting", {}), ("attendance.plan", {}), ("attendance.review", {})], 60),  # next review
     ([], 2),  # tier 1: no targeted support needed
     ([("attendance.early_actions", {}), ("attendance.review", {"review_outcome": "improved"})], 50),
 ]
@@ -59,6 +61,11 @@ STAGES: list[tuple[list[tuple[str, dict[str, Any]]], int]] = [
 
 def _past(day: date, today: date) -> str:
     return min(day, today).isoformat()
+
+
+def _ahead(day: date, today: date) -> str:
+    """A date agreed for the future: the day, if it is still two weeks or more away."""
+    return max(day, today + timedelta(days=14)).isoformat()
 
 
 def _data(key: str, requested: date, today: date, choices: dict[str, Any]) -> dict[str, Any]:
@@ -84,10 +91,10 @@ def _data(key: str, requested: date, today: date, choices: dict[str, Any]) -> di
             "plan_actions": "Soft start with a mentor; daily check-in; parent texts by 9 on any absence.",
             "plan_lead": "Attendance lead",
             "target_attendance_percent": 92.0,
-            "next_review_date": review_due.isoformat(),
+            "next_review_date": _ahead(review_due, today),
             "needs_multi_agency": "no",
-            # The next termly targeting support meeting, entered at the plan: now past.
-            "tsm_date": _past(requested + timedelta(days=18), today),
+            # The next termly targeting support meeting, entered at the plan.
+            "tsm_date": _ahead(requested + timedelta(days=18), today),
         },
         "attendance.review": {
             "review_held_on": _past(review_due, today),
@@ -97,7 +104,7 @@ def _data(key: str, requested: date, today: date, choices: dict[str, Any]) -> di
             "review_progress": "Attendance up by four points; late marks halved.",
             "support_result": "working",
             "review_outcome": "continue",
-            "next_review_date": _past(requested + timedelta(days=56), today),
+            "next_review_date": _ahead(requested + timedelta(days=84), today),
             "tsm_date": None,
             "referral_reasons": "",
         },
@@ -107,7 +114,7 @@ def _data(key: str, requested: date, today: date, choices: dict[str, Any]) -> di
         **pages["meeting"],
         "first_day_calling": "yes",
         "plan_actions": "First-day calls; soft start; check-in with the form tutor.",
-        "next_review_date": review_due.isoformat(),
+        "next_review_date": _ahead(review_due, today),
     }
     return {**pages[key], **choices}
 

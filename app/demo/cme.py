@@ -1,7 +1,8 @@
 """Demo data for children missing education: notifications at every stage, some overdue, and the register.
 
 Each case is opened through the referral service on the CME pathway and moved on with the same
-service a form submit uses, with the data the forms would record. The register fills itself.
+service a form submit uses, with the answers a person would give: the forms and their rules check
+them, and the pathway's effects fill the register (whether a notice was late is worked out too).
 """
 
 from __future__ import annotations
@@ -71,7 +72,6 @@ def _notification(
         "first_absence_date": _iso(first_absence) if first_absence else None,
         "register_notice": "deletion" if late_notice else "no",
         "register_change_date": _iso(notified - timedelta(days=7)) if late_notice else None,
-        "register_notice_late": late_notice,
         "last_known_address": address,
         "date_last_seen": _iso(notified - timedelta(days=12)),
         "risk_level": "high" if reason == "moved_away" else "standard",

@@ -1,8 +1,9 @@
 """Demo cases on legal planning for attendance, at different stages, some overdue.
 
-Each case is referred straight onto the pathway and moved on through the same service a form
-submit uses (app/tasks/services.complete_task), with the data the forms would record, so the
-penalty-notice ledger is written by the issue form's own hook.
+Each case is referred straight onto the pathway and moved on through the same pipeline a page
+submit uses (app/tasks/services.complete_task), with the answers a person would give: the forms
+and the pathway's named rules check them, its calculations work out a notice's terms and the
+child's school, and its effects write the penalty-notice ledger (app/pathways/legal).
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 from app.cases.services import Referral, refer_child
 from app.demo.queries import open_task
 from app.demo.referrals import FIRST, LAST, SCHOOLS
-from app.legal import rules
 from app.models import Case, HumanTask, User
 from app.tasks.services import complete_task
+from app.timescales.school_days import calendar_for
 from app.timescales.term_dates import load_default_terms_if_empty
 from app.workflow.instances import start_process
 
@@ -68,24 +69,21 @@ def _route(route: str) -> Step:
     return ("legal.decide_route", {"legal_route": route, "route_reasons": NOTE})
 
 
-def _issue(parent: str, posted: date, sequence: int) -> Step:
-    served = rules.served_on(posted)
+def _issue(parent: str, posted: date) -> Step:
+    # The window is the 8 weeks before posting, but no earlier than the first term whose dates are
+    # loaded: the form counts its school weeks and refuses a window it cannot count.
+    first_term_day = calendar_for(None).first or posted
     return (
         "legal.issue_penalty_notice",
         {
             "pn_decision": "issue",
             "pn_parent_name": parent,
             "pn_unauthorised_sessions": 12,
-            "pn_window_start": _iso(posted - timedelta(days=56)),
+            "pn_window_start": _iso(max(posted - timedelta(days=56), first_term_day)),
             "pn_window_end": _iso(posted - timedelta(days=3)),
             "pn_below_threshold_reason": "",
             "pn_issued_on": _iso(posted),
             "pn_another_route_reason": "",
-            "pn_served_on": _iso(served),
-            "pn_sequence": sequence,
-            "pn_amount": rules.FIRST_AMOUNT if sequence == 1 else rules.FULL_AMOUNT,
-            "pn_discount_ends_on": _iso(rules.discount_ends(served)) if sequence == 1 else None,
-            "pn_pay_by": _iso(rules.payment_ends(served)),
         },
     )
 
@@ -97,12 +95,15 @@ def _stages(today: date) -> list[tuple[str, list[Step]]]:
         return today - timedelta(days=days)
 
     start = [_support("Parent")]
+    # Paid 12 days ago, within 21 days of service: the 28 days to pay have not run out, so the
+    # payment task is still open when the demo records it (an older notice would already have
+    # gone to the manager as unpaid).
     pn_paid = [
         *start,
-        _meeting(ago(80), "penalty_notice"),
+        _meeting(ago(30), "penalty_notice"),
         _route("penalty_notice"),
-        _issue("Parent", ago(70), 1),
-        ("legal.pn_payment", {"pn_paid_on": _iso(ago(60)), "pn_paid_amount": 80}),
+        _issue("Parent", ago(24)),
+        ("legal.pn_payment", {"pn_paid_on": _iso(ago(12)), "pn_paid_amount": 80}),
     ]
     return [
         ("Parent", []),  # waiting for ACE's check that support came first
@@ -156,7 +157,7 @@ def _stages(today: date) -> list[tuple[str, list[Step]]]:
                 *start,
                 _meeting(ago(25), "penalty_notice"),
                 _route("penalty_notice"),
-                _issue("Parent", ago(20), 1),
+                _issue("Parent", ago(20)),
             ],
         ),
         (
@@ -165,7 +166,7 @@ def _stages(today: date) -> list[tuple[str, list[Step]]]:
                 *start,
                 _meeting(ago(45), "penalty_notice"),
                 _route("penalty_notice"),
-                _issue("Parent", ago(40), 1),
+                _issue("Parent", ago(40)),
             ],
         ),
         ("Parent", pn_paid),  # a first notice paid at £80; a second is started below
@@ -226,8 +227,6 @@ def _walk(case: Case, steps: list[Step], who: Callable[[HumanTask], User]) -> No
         task = open_task(case, form_key)
         if task is None:
             return
-        if form_key == "legal.check_support":  # the form adds the child's school (for school weeks)
-            data = {**data, "child_school": case.child.school}
         complete_task(task, data, who(task))
 
 
@@ -277,6 +276,6 @@ def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
                 _meeting(today - timedelta(days=16), "penalty_notice"),
                 _route("penalty_notice"),
             ]
-            _walk(case, [*again, _issue(mother, today - timedelta(days=14), 2)], who)
+            _walk(case, [*again, _issue(mother, today - timedelta(days=14))], who)
         opened += 1
     return opened

@@ -30,7 +30,13 @@ STAGES: list[list[tuple[str, dict[str, Any]]]] = [
     _PLANNED,
     _SCHOOL_LED,
     [("referral.triage", {"triage_decision": "step_up"})],  # STEP_UP_STAGE
-    [_CONSENTED[0], ("referral.consent", {"consent": "refused"})],
+    [
+        _CONSENTED[0],
+        (
+            "referral.consent",
+            {"consent": "refused", "consent_notes": "Called twice and wrote; the family do not want help."},
+        ),
+    ],
     [*_PLANNED, ("referral.review", {"review_outcome": "refer_legal"})],
     [*_PLANNED, ("referral.review", {"review_outcome": "continue"})],
     [*_SCHOOL_LED, ("referral.school_support", {"school_outcome": "improved"})],

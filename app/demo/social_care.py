@@ -27,7 +27,7 @@ def _do(case: Case, form_key: str, data: dict[str, Any], user: User) -> bool:
     return True
 
 
-def _decide_and_allocate(case: Case, manager: User, referred: date) -> None:
+def _decide_and_allocate(case: Case, manager: User, referred: date, today: date) -> None:
     _do(
         case,
         "cas.referral_decision",
@@ -39,7 +39,8 @@ def _decide_and_allocate(case: Case, manager: User, referred: date) -> None:
         "cas.allocate",
         {
             "social_worker_name": "Chris Okafor",
-            "allocated_on": (referred + timedelta(days=1)).isoformat(),
+            # the next day, unless that is still to come: nothing is recorded as done in the future
+            "allocated_on": min(referred + timedelta(days=1), today).isoformat(),
             "allocation_plan": "See the child alone at school this week; health and police checks.",
         },
         manager,
@@ -117,9 +118,9 @@ def add_social_care(
         if open_task(case, "cas.referral_decision") is None:
             continue
         if n % 3 == 1:
-            _decide_and_allocate(case, manager, today)
+            _decide_and_allocate(case, manager, today, today)
         elif n % 3 == 2:
-            _decide_and_allocate(case, manager, today)
+            _decide_and_allocate(case, manager, today, today)
             _assess_to_child_in_need(case, worker, manager, today)
         started += 1
     if len(direct) >= 3:
@@ -127,7 +128,7 @@ def add_social_care(
         deadline = refer_child(
             Referral(**{**direct[0].__dict__, "referral_date": referred}), manager, "cas_assessment"
         )
-        _decide_and_allocate(deadline, manager, referred)
+        _decide_and_allocate(deadline, manager, referred, today)
         cin_start, cp_start = today - timedelta(days=85), today - timedelta(days=80)
         cin = refer_child(
             direct[1], manager, "child_in_need_plan", {"plan_start_date": cin_start.isoformat()}

@@ -22,6 +22,8 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 FORM_KEY = "formKey"
 DUE_DATE = "dueDate"
 ROLE = "role"  # a user task only people holding this role may work, e.g. "manager"
+CALCULATIONS = "calculations"
+EFFECTS = "effects"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,10 @@ class UserTaskInfo:
     form_key: str
     documentation: str
     due_expression: str
+    # Named Python the product runs for this task (app/pathways): before the process moves on
+    # (calculations, which add answers) and after it (effects, which keep records).
+    calculations: str = ""
+    effects: str = ""
 
 
 @dataclass
@@ -54,12 +60,15 @@ class ParsedDiagram:
         return sorted({t.lane for t in self.user_tasks if t.lane})
 
 
-def content_hash(xml: bytes, dmn: bytes = b"") -> str:
-    """What identifies a version: the diagram's bytes and those of its decision tables."""
+def content_hash(xml: bytes, dmn: bytes = b"", forms: bytes = b"") -> str:
+    """What identifies a version: the diagram's bytes, its decision tables' and its forms'."""
     digest = hashlib.sha256(xml)
     if dmn:
         digest.update(b"\0dmn\0")
         digest.update(dmn)
+    if forms:
+        digest.update(b"\0forms\0")
+        digest.update(forms)
     return digest.hexdigest()
 
 
@@ -68,10 +77,11 @@ def _executable_process_ids(xml: bytes) -> list[tuple[str, str]]:
         root = etree.fromstring(xml)
     except etree.XMLSyntaxError as exc:
         raise InvalidDiagram([f"The file is not valid XML: {exc}"]) from exc
-    found = []
+    found: list[tuple[str, str]] = []
     for proc in root.iter(f"{{{BPMN_NS}}}process"):
         if proc.get("isExecutable", "false").lower() == "true":
-            found.append((proc.get("id", ""), proc.get("name") or proc.get("id", "")))
+            process_id = proc.get("id", "")
+            found.append((process_id, proc.get("name") or process_id))
     return found
 
 
@@ -147,6 +157,8 @@ def describe_user_tasks(spec: Any, subprocess_specs: dict[str, Any]) -> list[Use
                     form_key=props.get(FORM_KEY, ""),
                     documentation=(task_spec.documentation or "").strip(),
                     due_expression=props.get(DUE_DATE, ""),
+                    calculations=props.get(CALCULATIONS, ""),
+                    effects=props.get(EFFECTS, ""),
                 )
             )
     return infos

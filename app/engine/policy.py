@@ -17,7 +17,7 @@ guard functions. This subclass adds what keeps an expression from stalling the s
 from __future__ import annotations
 
 import ast
-from typing import Any
+from typing import Any, TypeVar
 
 from RestrictedPython.transformer import RestrictingNodeTransformer
 
@@ -35,11 +35,24 @@ _BINOP_GUARDS: dict[type[ast.operator], str] = {
 }
 BOUNDED = "_bounded_"
 FORMAT = "_format_"
+_Node = TypeVar("_Node", bound=ast.AST)
 
 
 def _call(name: str, args: list[ast.expr], near: ast.AST) -> ast.Call:
     node = ast.Call(func=ast.Name(name, ast.Load()), args=args, keywords=[])
     return ast.fix_missing_locations(ast.copy_location(node, near))
+
+
+def _same(node: _Node, visited: object) -> _Node:
+    """The node RestrictedPython's visitor handed back, as the type it was given.
+
+    Its visitors check a node and change it in place, but are typed to return any AST or none;
+    the limits below edit what they return, so a different kind of node must stop the publish
+    here, not become a diagram that runs without its limits.
+    """
+    if not isinstance(visited, type(node)):
+        raise TypeError(f"RestrictedPython turned a {type(node).__name__} into {type(visited).__name__}")
+    return visited
 
 
 def _tick_statement(near: ast.AST) -> ast.Expr:
@@ -59,7 +72,7 @@ def _is_number(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and type(node.value) in (int, float)
 
 
-class LimitingPolicy(RestrictingNodeTransformer):  # type: ignore[misc]
+class LimitingPolicy(RestrictingNodeTransformer):
     """RestrictedPython's policy with time checks and size guards added (see module docstring)."""
 
     def _refuse(self, node: ast.AST, what: str) -> None:
@@ -68,27 +81,27 @@ class LimitingPolicy(RestrictingNodeTransformer):  # type: ignore[misc]
     # -- time: a tick per loop round, comprehension item and call ----------------------------
 
     def visit_While(self, node: ast.While) -> Any:
-        node = super().visit_While(node)
+        node = _same(node, super().visit_While(node))
         node.body.insert(0, _tick_statement(node))
         return node
 
     def visit_For(self, node: ast.For) -> Any:
-        node = super().visit_For(node)
+        node = _same(node, super().visit_For(node))
         node.body.insert(0, _tick_statement(node))
         return node
 
     def visit_comprehension(self, node: ast.comprehension) -> Any:
-        node = super().visit_comprehension(node)
+        node = _same(node, super().visit_comprehension(node))
         node.ifs.insert(0, _call(TICK, [], node.iter))
         return node
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> Any:
-        node = super().visit_FunctionDef(node)
+        node = _same(node, super().visit_FunctionDef(node))
         node.body.insert(0, _tick_statement(node))
         return node
 
     def visit_Lambda(self, node: ast.Lambda) -> Any:
-        node = super().visit_Lambda(node)
+        node = _same(node, super().visit_Lambda(node))
         # `_tick_() and body`: the tick is always True, so the lambda still returns its body.
         body = ast.BoolOp(op=ast.And(), values=[_call(TICK, [], node.body), node.body])
         node.body = ast.fix_missing_locations(ast.copy_location(body, node.body))
@@ -97,7 +110,7 @@ class LimitingPolicy(RestrictingNodeTransformer):  # type: ignore[misc]
     # -- memory: guarded operators, formatting and walks ------------------------------------
 
     def visit_BinOp(self, node: ast.BinOp) -> Any:
-        node = super().visit_BinOp(node)
+        node = _same(node, super().visit_BinOp(node))
         guard = _BINOP_GUARDS.get(type(node.op))
         if guard is None or (
             guard in ("_add_", "_sub_") and (_is_number(node.left) or _is_number(node.right))
@@ -106,13 +119,13 @@ class LimitingPolicy(RestrictingNodeTransformer):  # type: ignore[misc]
         return _call(guard, [node.left, node.right], node)
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> Any:
-        node = super().visit_FormattedValue(node)
+        node = _same(node, super().visit_FormattedValue(node))
         spec = node.format_spec if node.format_spec is not None else ast.Constant("")
         value = _call(FORMAT, [node.value, ast.Constant(node.conversion), spec], node)
         return ast.copy_location(ast.FormattedValue(value=value, conversion=-1, format_spec=None), node)
 
     def visit_Compare(self, node: ast.Compare) -> Any:
-        node = super().visit_Compare(node)
+        node = _same(node, super().visit_Compare(node))
         if all(isinstance(op, ast.Is | ast.IsNot) for op in node.ops):
             return node
         node.left = self._bounded(node.left)
@@ -120,7 +133,7 @@ class LimitingPolicy(RestrictingNodeTransformer):  # type: ignore[misc]
         return node
 
     def visit_Set(self, node: ast.Set) -> Any:
-        node = super().visit_Set(node)
+        node = _same(node, super().visit_Set(node))
         node.elts = [self._bounded(e) for e in node.elts]
         return node
 
@@ -128,8 +141,9 @@ class LimitingPolicy(RestrictingNodeTransformer):  # type: ignore[misc]
         if any(key is None for key in node.keys):
             self._refuse(node, "**unpacking")
             return node
-        node = super().visit_Dict(node)
-        node.keys = [self._bounded(k) for k in node.keys]
+        node = _same(node, super().visit_Dict(node))
+        # A None key (`**d`) was refused above; the type of `keys` still allows one.
+        node.keys = [k if k is None else self._bounded(k) for k in node.keys]
         return node
 
     @staticmethod
@@ -169,12 +183,12 @@ class LimitingPolicy(RestrictingNodeTransformer):  # type: ignore[misc]
         return super().visit_keyword(node)
 
     def visit_DictComp(self, node: ast.DictComp) -> Any:
-        node = super().visit_DictComp(node)
+        node = _same(node, super().visit_DictComp(node))
         node.key = self._bounded(node.key)
         return node
 
     def visit_SetComp(self, node: ast.SetComp) -> Any:
-        node = super().visit_SetComp(node)
+        node = _same(node, super().visit_SetComp(node))
         node.elt = self._bounded(node.elt)
         return node
 

@@ -105,7 +105,7 @@ def compile_expression(source: str, mode: str, limited: bool = True) -> Any:
     return result.code
 
 
-class RestrictedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
+class RestrictedEnvironment(TaskDataEnvironment):
     def __init__(
         self, helpers: Mapping[str, Callable[..., Any]] | None = None, limits: Limits | None = DEFAULT_LIMITS
     ) -> None:

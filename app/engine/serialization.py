@@ -28,7 +28,7 @@ SERIALIZER_VERSION: str = f"{SPIFF_SERIALIZER_VERSION}+spec-by-ref"
 _local = threading.local()
 
 
-class SpecByReference(BpmnWorkflowConverter):  # type: ignore[misc]
+class SpecByReference(BpmnWorkflowConverter):
     """Leaves the specs out of the saved dict; load() supplies them from the process version."""
 
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:

@@ -9,7 +9,8 @@ from flask import Blueprint, abort, render_template, request
 from app import audit
 from app.access import me, signed_in
 from app.cases import services as cases
-from app.legal import ledger, rules
+from app.legal import queries
+from app.pathways.legal import framework
 
 bp = Blueprint("legal", __name__, template_folder="templates")
 
@@ -22,7 +23,7 @@ def penalty_notices(reference: str) -> str:
     except cases.CaseNotVisible:
         abort(404)
     today = date.today()
-    parents = ledger.history(case.child, today)
+    parents = queries.history(case.child, today)
     # The history is the child's, across cases: a notice from another case shows that case too.
     shown = [case.id, *(n.case_id for p in parents for n in p.notices)]
     audit.record_view("penalty_notices.viewed", me(), shown, page=request.full_path, case=case)
@@ -31,8 +32,8 @@ def penalty_notices(reference: str) -> str:
         case=case,
         parents=parents,
         today=today,
-        amount_now=ledger.amount_now,
-        due_dates=ledger.due_dates,
-        limit=rules.MAX_IN_WINDOW,
-        long_date=rules.long_date,
+        amount_now=queries.amount_now,
+        due_dates=queries.due_dates,
+        limit=framework.MAX_IN_WINDOW,
+        long_date=framework.long_date,
     )

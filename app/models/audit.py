@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models._types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from app.models.processes import ProcessInstance
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did or saw what, and when. Rows are only ever inserted."""
 
     __tablename__ = "audit_event"
@@ -41,7 +41,7 @@ class AuditEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class AuditEventCase(db.Model):
+class AuditEventCase(Model):
     """A case that a view event showed: one narrow row per case on the page or API answer.
 
     So "which views showed case X" (a subject access request, a search of the trail by
@@ -56,7 +56,7 @@ class AuditEventCase(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("casework_case.id"), primary_key=True)
 
 
-class Incident(db.Model):
+class Incident(Model):
     """An engine failure on an instance; nothing from the failed run was saved."""
 
     __tablename__ = "incident"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models._types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from app.models.processes import ProcessInstance
 
 
-class Child(db.Model):
+class Child(Model):
     __tablename__ = "child"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,7 +38,7 @@ class Child(db.Model):
         return f"{self.first_name} {self.last_name}"
 
 
-class Case(db.Model):
+class Case(Model):
     """The work with one child and family. It outlives any one process."""
 
     __tablename__ = "casework_case"

@@ -2,7 +2,7 @@
 
 The local authority must keep an up-to-date register of children missing education and track
 them until found (BRIEF §5). The row is written by the product as the CME process moves
-(app/cme/services.py, called from the forms of processes/children_missing_education.bpmn).
+(app/pathways/cme/register.py, from the effects processes/children_missing_education.bpmn names).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models._types import UTCDateTime, enum_values, utcnow
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class CmeStatus(enum.StrEnum):
         return {"missing": "Missing", "found": "Found", "closed": "Closed"}[self.value]
 
 
-class CmeRecord(db.Model):
+class CmeRecord(Model):
     __tablename__ = "cme_record"
 
     id: Mapped[int] = mapped_column(primary_key=True)

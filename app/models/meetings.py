@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models._types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ MEETING_KINDS = {
 }
 
 
-class Meeting(db.Model):
+class Meeting(Model):
     """One meeting, recorded by the human task that asked for it."""
 
     __tablename__ = "meeting"

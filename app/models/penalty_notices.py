@@ -1,11 +1,11 @@
 """The penalty-notice ledger: every notice issued to a parent for a child's unauthorised absence.
 
-The national framework (BRIEF §1 rows 8-11, §2.5 C) limits notices per parent per child in a
-rolling 3 years and prices the second one differently, so the product keeps each notice here,
-outside the workflow, and checks the limits against these rows (app/legal/ledger.py) rather
-than relying on anyone's memory. Rows are written by the issue form in the same transaction as
-the task (forms/attendance_legal_penalty.py), and updated when payment, withdrawal or
-prosecution is recorded.
+The National Framework for Penalty Notices limits notices per parent per child in a rolling
+3 years and prices the second one differently, so the product keeps each notice here, outside
+the workflow, and checks the limits against these rows (app/pathways/legal/ledger.py) rather
+than relying on anyone's memory. Rows are written by the legal planning pathway's effects in the
+same transaction as the task (app/pathways/legal/penalty_notices.py), and updated when payment,
+withdrawal or prosecution is recorded.
 
 Children are matched across cases by `child_key` (name and date of birth): a child referred
 twice has two Child rows, but the same notices count.
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models._types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class NoticeStatus(enum.StrEnum):
         }[self.value]
 
 
-class PenaltyNotice(db.Model):
+class PenaltyNotice(Model):
     """One penalty notice to one liable parent for one child (EA 1996 s444A)."""
 
     __tablename__ = "penalty_notice"

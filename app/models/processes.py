@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Enum, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models._types import UTCDateTime, enum_values, utcnow
 
 if TYPE_CHECKING:
     from app.models.cases import Case
 
 
-class ProcessVersion(db.Model):
+class ProcessVersion(Model):
     """One immutable version of a diagram, identified by the hash of its bytes."""
 
     __tablename__ = "process_version"
@@ -31,6 +31,9 @@ class ProcessVersion(db.Model):
     # The DMN decision tables the diagram's business rule tasks call ('' if none): part of
     # the version, so a changed table is a new version like a changed diagram.
     dmn_xml: Mapped[str] = mapped_column(Text, deferred=True, default="", server_default="")
+    # Its task forms (form-js definitions, forms/<process id>.json): part of the version too, so
+    # a running case always shows and checks the forms of the version it runs on.
+    forms_json: Mapped[str] = mapped_column(Text, deferred=True, default="", server_default="")
     number: Mapped[int]
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     is_current: Mapped[bool] = mapped_column(default=True)
@@ -43,7 +46,7 @@ class InstanceStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class ProcessInstance(db.Model):
+class ProcessInstance(Model):
     """A running (or finished) process on a case: the saved workflow and its lock counter."""
 
     __tablename__ = "process_instance"

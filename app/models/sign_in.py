@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models._types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from app.models.people import User
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One browser's signed-in session. The cookie carries a random id; only its hash is kept,
     so a copy of this table opens no session. A row is ended, never reused: signing in again
     makes a new one."""
@@ -35,7 +35,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class SignInThrottle(db.Model):
+class SignInThrottle(Model):
     """Failed sign-ins counted per account (the normalised email, known or not, so the answers
     do not reveal which accounts exist) and per client address. In the database, so every app
     process sees the same counts."""

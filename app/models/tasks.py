@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models._types import UTCDateTime, enum_values, utcnow
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ class TaskState(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class HumanTask(db.Model):
+class HumanTask(Model):
     __tablename__ = "human_task"
     # One index per worklist ordering and queue kind, so a page of a queue of any size is
     # read in index order (see app/worklist/queries.py).

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models._types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from app.models.people import User
 
 
-class SchoolTerm(db.Model):
+class SchoolTerm(Model):
     """One term of a school's calendar; `school` NULL is the local authority's default calendar.
 
     Half-terms and holidays are the gaps between terms, so a school year is usually six rows.
@@ -43,7 +43,7 @@ class SchoolTerm(db.Model):
         return f"<SchoolTerm {self.school or 'LA default'} {self.starts_on}..{self.ends_on}>"
 
 
-class SchoolClosure(db.Model):
+class SchoolClosure(Model):
     """A day inside a term when the school does not meet (INSET, polling day, emergency closure)."""
 
     __tablename__ = "school_closure"
@@ -57,7 +57,7 @@ class SchoolClosure(db.Model):
     term: Mapped[SchoolTerm] = relationship(back_populates="closures")
 
 
-class LocalSetting(db.Model):
+class LocalSetting(Model):
     """A local-practice number an administrator has changed from its default in code.
 
     Only changed settings have a row; the definitions (type, default, range) live in

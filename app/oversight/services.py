@@ -13,15 +13,13 @@ from app.extensions import db
 from app.models import Incident, InstanceStatus, ProcessInstance, User
 
 
-def record_failure_after_rollback(
+def record_incident(
     instance_id: int, message: str, actor: User | None, task_id: str | None = None, task_name: str = ""
 ) -> Incident:
-    """Discard the failed run, then record an incident and commit it on its own.
-
-    This is the one place outside the request edge that commits: the failed work must
-    not be saved, and the incident must be, whatever the request does next.
+    """Record that a step of the instance failed, for a manager (once: the same failure again,
+    a retry or the next timer sweep, is the same incident). The edge calls this after throwing
+    the failed work away, in a transaction of its own (app/transactions.py in_own_transaction).
     """
-    db.session.rollback()
     instance = db.session.get(ProcessInstance, instance_id)
     if instance is None:
         raise LookupError(instance_id)
@@ -46,7 +44,7 @@ def record_failure_after_rollback(
     db.session.add(incident)
     instance.status = InstanceStatus.INCIDENT
     audit.record("incident.raised", actor, instance=instance, detail=message)
-    db.session.commit()
+    db.session.flush()
     return incident
 
 

@@ -1,2 +1,16 @@
-"""Each pathway's rules and effects: plain functions registered by name, which a form definition
-or a diagram names. Below the feature services, above the workflow layer; never imports routes."""
+"""Each pathway's named rules, calculations and effects (registry.py says what they are).
+
+Importing this package registers them all.
+"""
+
+from app.pathways import (  # noqa: F401 - each registers its functions
+    attendance_support,
+    cme,
+    common,
+    early_help,
+    legal,
+    medical,
+    meetings,
+    sao,
+    social_care,
+)

@@ -26,8 +26,8 @@ def explanation_of(content_hash: str, xml: str) -> str:
     root = etree.fromstring(xml.encode("utf-8"))
     for process in root.iter(f"{BPMN}process"):
         doc = process.find(f"{BPMN}documentation")
-        if doc is not None and (doc.text or "").strip():
-            return " ".join(doc.text.split())
+        if doc is not None and (words := (doc.text or "").split()):
+            return " ".join(words)
     return ""
 
 

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-import forms
 from app import audit, inputs
-from app.access import can_manage_task, can_see_case, can_work_task, me, signed_in
+from app.access import can_manage_task, can_work_task, me, signed_in
 from app.auth.services import get_user
+from app.formkit.base import TaskForm
 from app.inputs import safe_next
 from app.models import HumanTask, TaskState
-from app.oversight.services import record_failure_after_rollback
 from app.tasks import services
-from app.workflow import EngineError
+from app.transactions import in_own_transaction, start_afresh
 
 bp = Blueprint("tasks", __name__, template_folder="templates")
 
 
 def _visible_task(task_id: str) -> HumanTask:
-    task = services.find_task(task_id)
-    if task is None or not (can_work_task(me(), task) or can_see_case(me(), task.case)):
+    try:
+        return services.visible_task(task_id, me())
+    except services.TaskNotFound:
         abort(404)
-    return task
 
 
-def _render(task: HumanTask, form: forms.TaskForm, status: int = 200, **extra: object) -> tuple[str, int]:
+def _render(task: HumanTask, form: TaskForm, status: int = 200, **extra: object) -> tuple[str, int]:
     user = me()
     return (
         render_template(
@@ -47,30 +48,27 @@ def _render(task: HumanTask, form: forms.TaskForm, status: int = 200, **extra: o
 @signed_in
 def show(task_id: str) -> tuple[str, int]:
     task = _visible_task(task_id)
-    form = forms.get_form_class(task.form_key)(formdata=None)
     audit.record_view("task.viewed", me(), [task.case_id], page=request.full_path, task=task)
-    return _render(task, form)
+    return _render(task, services.task_form(task))
 
 
 @bp.post("/tasks/<task_id>")
 @signed_in
 def submit(task_id: str) -> Response | tuple[str, int]:
-    task = _visible_task(task_id)
-    form = forms.get_form_class(task.form_key)()
-    if not form.validate():
-        return _render(task, form, 400)
-    typed = form.to_task_data()
     try:
-        services.complete_task(task, typed, me())
-    except services.TaskNotOpen:
-        fresh = services.reload_after_conflict(task_id)
-        return _render(fresh, form, 409, conflict=True)
-    except services.NotAllowed as exc:
-        return _render(task, form, 403, refused=str(exc))
-    except EngineError as exc:
-        record_failure_after_rollback(task.instance_id, exc.message, me(), task_id, task.name)
-        fresh = services.get_task(task_id)
-        return _render(fresh, form, 500, engine_error=exc.message)
+        task = services.submit_task(task_id, request.form, me())
+    except services.TaskNotFound:
+        abort(404)
+    except services.InvalidAnswers as refused:
+        return _render(refused.task, refused.form, 400)
+    except services.TaskNotOpen as refused:
+        start_afresh()  # to show the task as whoever completed it left it
+        return _render(services.get_task(task_id), refused.form, 409, conflict=True)
+    except services.NotAllowed as refused:
+        return _render(refused.task, refused.form, 403, refused=str(refused))
+    except services.EngineFailed as failed:
+        in_own_transaction(partial(services.record_engine_failure, failed, me()))
+        return _render(services.get_task(task_id), failed.form, 500, engine_error=failed.message)
     flash(f"‘{task.name}’ is complete")
     return redirect(url_for("cases.show", reference=task.case.reference))
 
@@ -118,8 +116,8 @@ def assign(task_id: str) -> Response | tuple[str, int]:
 def _refused(task: HumanTask, exc: Exception) -> tuple[str, int]:
     """The task as it now stands, with why this request changed nothing: 409 when someone
     else changed the task first (completed it, or holds it), 403 when the user may not."""
-    fresh = services.reload_after_conflict(task.id)
+    start_afresh()  # to show the task as it now stands
+    fresh = services.get_task(task.id)
     message = str(exc) if isinstance(exc, services.NotAllowed) else "This task is no longer open"
-    form = forms.get_form_class(fresh.form_key)(formdata=None)
     conflict = isinstance(exc, services.TaskNotOpen | services.TaskTaken)
-    return _render(fresh, form, 409 if conflict else 403, refused=message)
+    return _render(fresh, services.task_form(fresh), 409 if conflict else 403, refused=message)

@@ -1,22 +1,45 @@
-"""Working a human task: find it, claim it, release it, assign it, complete it."""
+"""Working a human task: find it, claim it, release it, assign it, and submit its form.
+
+`submit_task` is the one way a task is completed, for the pages, the API and anything later:
+check who may, validate the answers with the form of the task's own process version and its
+named rules, work out the answers its calculations add, move the process on (hand-offs
+included), keep what its effects record, and audit it, all in the caller's transaction.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm.attributes import set_committed_value
+from werkzeug.datastructures import MultiDict
 
 from app import audit
-from app.access import can_manage_task, can_work_task, holds_required_role
-from app.extensions import db
-from app.meetings.services import record_meeting_if_any
-from app.models import HumanTask, ProcessInstance, TaskState, User
-from app.workflow import instances
-from forms import FORMS
+from app.access import can_manage_task, can_see_case, can_work_task, holds_required_role
+from app.extensions import db, table_of
+from app.formkit.base import TaskForm, answers_from_json, plain
+from app.formkit.builder import form_class
+from app.models import HumanTask, Incident, TaskState, User
+from app.oversight.services import record_incident
+from app.pathways.registry import TaskContext
+from app.pathways.run import apply_effects, calculate, check_answers
+from app.transactions import Refusal
+from app.workflow import EngineError, instances
+from app.workflow.library import get_library
 
 
-class NotAllowed(PermissionError):
+class Refused(Refusal):
+    """Something asked of a task was refused. A refused submission carries the `task` and its
+    `form` with the answers as typed, so the page can show them again."""
+
+    task: HumanTask
+    form: TaskForm
+
+
+class NotAllowed(Refused):
     """The user may not do this to this task."""
 
 
@@ -32,8 +55,8 @@ class TaskTaken(NotAllowed):
         self.holder = holder
 
 
-class TaskNotOpen(Exception):
-    """The task has been completed or cancelled. reload_after_conflict() says by whom and when."""
+class TaskNotOpen(Refused):
+    """The task has been completed or cancelled; read it afresh to say by whom and when."""
 
     def __init__(self, task_id: str) -> None:
         super().__init__(f"Task {task_id} is no longer open")
@@ -75,7 +98,7 @@ def _set_assignee(task: HumanTask, assignee_id: int | None, expected: ColumnElem
     matches `expected`; the second changes nothing and is told what happened instead.
     """
     result = db.session.connection().execute(
-        update(HumanTask.__table__)
+        update(table_of(HumanTask))
         .where(HumanTask.id == task.id, HumanTask.state == TaskState.OPEN, expected)
         .values(assignee_id=assignee_id)
     )
@@ -155,8 +178,55 @@ def assign_task(task: HumanTask, assignee: User, manager: User) -> None:
     )
 
 
-def complete_task(task: HumanTask, form_data: dict[str, Any], user: User) -> ProcessInstance:
-    """Submit a task's validated form; the case moves on. Raises TaskNotOpen if beaten to it."""
+class TaskNotFound(Refusal, LookupError):
+    """No such task, or one the user may not see (the same answer, so ids cannot be probed)."""
+
+
+class InvalidAnswers(Refused):
+    """Some answers need correcting; the form's fields carry the messages."""
+
+    def __str__(self) -> str:
+        form = getattr(self, "form", None)
+        errors = form.errors if form is not None else {}
+        return "; ".join(f"{name}: {' '.join(map(str, messages))}" for name, messages in errors.items())
+
+
+class EngineFailed(Refused):
+    """The diagram failed on the way (a condition, script or timer); nothing of the step is kept.
+
+    The caller rolls back and records the incident (app/oversight) in its own short transaction.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def visible_task(task_id: str, user: User) -> HumanTask:
+    """The task, if the user may see it: it is in their queues or on a case they may see."""
+    task = find_task(task_id)
+    if task is None or not (can_work_task(user, task) or can_see_case(user, task.case)):
+        raise TaskNotFound(task_id)
+    return task
+
+
+def task_form(task: HumanTask, answers: Any = None, *, csrf: bool = True) -> TaskForm:
+    """The task's form as its process version defines it: blank (`answers` None), or holding the
+    answers sent (a page's form data; for the API, the JSON's answers with `csrf` False)."""
+    bundle = get_library().forms_for_version_id(task.instance.process_version_id)
+    cls = form_class(bundle, task.form_key)
+    meta = None if csrf else {"csrf": False}
+    if answers is None:
+        return cls(formdata=None, meta=meta)
+    return cls(formdata=answers, meta=meta)
+
+
+def _context(task: HumanTask, user: User, answers: dict[str, Any]) -> TaskContext:
+    bundle = get_library().forms_for_version_id(task.instance.process_version_id)
+    return TaskContext(task, user, date.today(), answers, bundle)
+
+
+def _may_complete(task: HumanTask, user: User) -> None:
     _require_open(task)
     _require_role(task, user)
     if not can_work_task(user, task):
@@ -165,17 +235,69 @@ def complete_task(task: HumanTask, form_data: dict[str, Any], user: User) -> Pro
         raise NotAllowed(
             f"This task is assigned to {task.assignee.name if task.assignee else 'someone else'}"
         )
+
+
+def submit_task(task_id: str, answers: MultiDict[str, str], user: User, *, csrf: bool = True) -> HumanTask:
+    """Complete a task with the answers sent, the way every page and API call does.
+
+    Raises TaskNotFound (no such task for this user), TaskNotOpen (someone completed it
+    first), NotAllowed or TaskTaken (not this user's to do), InvalidAnswers (something to
+    correct) or EngineFailed (the diagram failed). Each Refused carries the task and the form
+    as typed. Nothing of a refused submission is left in the session's transaction but what the
+    caller then decides: it must roll back.
+    """
+    task = visible_task(task_id, user)
+    form: TaskForm | None = None
     try:
-        instance = instances.complete_task(task, form_data, user)
-        record_meeting_if_any(task, form_data, user)
-        form_cls = FORMS.get(task.form_key)
-        if form_cls is not None:
-            form_cls.on_completed(task, form_data, user)
-        return instance
-    except instances.TaskHeldByOther as exc:
-        raise TaskTaken(db.session.get(User, exc.holder_id) if exc.holder_id is not None else None) from None
-    except instances.TaskAlreadyDone as exc:
-        raise TaskNotOpen(exc.task_id) from None
+        _may_complete(task, user)
+        # Locked first, so the steps below read the instance (and its version) without a query.
+        instance = instances.lock_instance(task.instance_id)
+        form = task_form(task, answers, csrf=csrf)
+        typed = {field.name: field.data for field in form.data_fields()}
+        ctx = _context(task, user, typed)
+        if not check_answers(form, ctx):
+            raise InvalidAnswers()
+        info = _task_info(task)
+        data = form.to_task_data()
+        data.update({key: plain(value) for key, value in calculate(info.calculations, ctx).items()})
+        try:
+            instances.complete_task(task, data, user, instance)
+        except instances.TaskHeldByOther as exc:
+            raise TaskTaken(
+                db.session.get(User, exc.holder_id) if exc.holder_id is not None else None
+            ) from None
+        except instances.TaskAlreadyDone as exc:
+            raise TaskNotOpen(exc.task_id) from None
+        except EngineError as exc:
+            raise EngineFailed(exc.message) from None
+        try:
+            apply_effects(info.effects, replace(ctx, answers=data))
+        except Refused:
+            raise
+        except Refusal as refused:  # a record the effect must not keep (the ledger's 2-in-3-years)
+            raise NotAllowed(str(refused)) from None
+    except Refused as refused:
+        refused.task, refused.form = task, form or task_form(task, answers, csrf=csrf)
+        raise
+    return task
+
+
+def complete_task(task: HumanTask, data: Mapping[str, Any], user: User) -> HumanTask:
+    """`submit_task` for callers holding the answers as data, as the API's JSON sends them (the
+    demo loader, tests): the same checks, rules, calculations and effects."""
+    return submit_task(task.id, answers_from_json(dict(data)), user, csrf=False)
+
+
+def record_engine_failure(failed: EngineFailed, user: User) -> Incident:
+    """The incident for a submission the diagram failed. The edge records it after throwing the
+    submission away, in a transaction of its own (app/transactions.py in_own_transaction)."""
+    task = failed.task
+    return record_incident(task.instance_id, failed.message, user, task.id, task.name)
+
+
+def _task_info(task: HumanTask) -> Any:
+    diagram = get_library().diagram_for_version_id(task.instance.process_version_id)
+    return next(info for info in diagram.user_tasks if info.bpmn_id == task.bpmn_id)
 
 
 def assignable_users(task: HumanTask) -> list[User]:
@@ -185,9 +307,3 @@ def assignable_users(task: HumanTask) -> list[User]:
     return sorted(
         (u for u in task.team.members if u.active and holds_required_role(u, task)), key=lambda u: u.name
     )
-
-
-def reload_after_conflict(task_id: str) -> HumanTask:
-    """Throw away this request's changes and read the task as it now stands."""
-    db.session.rollback()
-    return get_task(task_id)

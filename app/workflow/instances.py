@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app import audit
 from app.engine import EngineError, RunningWorkflow, TaskNotReady, ThrownMessage
 from app.engine.serialization import SERIALIZER_VERSION
-from app.extensions import db
+from app.extensions import db, table_of
 from app.models import (
     Case,
     Child,
@@ -32,8 +32,8 @@ from app.workflow.timers import note_timer
 
 # Hot writes go straight to the tables on the request's connection (same transaction): every
 # request of every case makes them, and the ORM's unit of work costs more than the SQL.
-INSTANCES = ProcessInstance.__table__
-TASKS = HumanTask.__table__
+INSTANCES = table_of(ProcessInstance)
+TASKS = table_of(HumanTask)
 # Built once: constructing a statement costs more than running it on this path.
 _STATE_COLUMNS = (
     "state",
@@ -51,9 +51,9 @@ _SAVE = (
         {column: bindparam(f"p_{column}") for column in _STATE_COLUMNS} | {"version": bindparam("p_version")}
     )
 )
-_PROJECTED = select(TASKS.c.id, TASKS.c.state).where(
-    TASKS.c.instance_id == bindparam("p_instance"),
-    or_(TASKS.c.state == TaskState.OPEN, TASKS.c.id.in_(bindparam("p_ready", expanding=True))),
+_PROJECTED = select(HumanTask.id, HumanTask.state).where(
+    HumanTask.instance_id == bindparam("p_instance"),
+    or_(HumanTask.state == TaskState.OPEN, HumanTask.id.in_(bindparam("p_ready", expanding=True))),
 )
 _ADD_TASKS = insert(TASKS)
 _CHILD_NAME = (
@@ -184,15 +184,18 @@ def _hand_off(sender: ProcessInstance, thrown: list[ThrownMessage], actor: User 
         _start(case, version, data, actor, started_by=sender, message=message.name, depth=depth + 1)
 
 
-def complete_task(task: HumanTask, form_data: dict[str, Any], actor: User) -> ProcessInstance:
+def complete_task(
+    task: HumanTask, form_data: dict[str, Any], actor: User, locked: ProcessInstance | None = None
+) -> ProcessInstance:
     """Complete an open human task with validated form data and move the case on.
 
+    `locked` is the task's instance if the caller has locked it already (lock_instance).
     Raises TaskAlreadyDone when someone else got there first, and EngineError when the
     diagram fails; in both cases the caller must roll back. The saved workflow, not the
     task row, decides whether the task is still open: it is read under the row lock.
     """
     task_id, child_name = task.id, task.child_name
-    instance = lock_instance(task.instance_id)
+    instance = locked if locked is not None else lock_instance(task.instance_id)
     running = _load(instance)
     try:
         running.complete_task(task_id, form_data)
@@ -295,11 +298,18 @@ def _write(instance: ProcessInstance, running: RunningWorkflow) -> bool:
     result = db.session.connection().execute(
         _SAVE, {**params, "p_id": instance.id, "p_loaded": before, "p_version": before + 1}
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise InstanceMoved(instance.id)
     for column, value in {**row, "version": before + 1}.items():
         set_committed_value(instance, column, value)
     return "end_event" in values
+
+
+_COMPLETE_ROW = update(TASKS).where(
+    TASKS.c.id == bindparam("p_id"),
+    TASKS.c.state == TaskState.OPEN,
+    or_(TASKS.c.assignee_id.is_(None), TASKS.c.assignee_id == bindparam("p_actor")),
+)
 
 
 def _complete_row(task: HumanTask, actor: User, form_data: dict[str, Any]) -> None:
@@ -316,13 +326,10 @@ def _complete_row(task: HumanTask, actor: User, form_data: dict[str, Any]) -> No
         "data": form_data,
         "assignee_id": actor.id,
     }
-    held = or_(TASKS.c.assignee_id.is_(None), TASKS.c.assignee_id == actor.id)
-    done = db.session.connection().execute(
-        update(TASKS).where(TASKS.c.id == task.id, TASKS.c.state == TaskState.OPEN, held).values(**values)
-    )
+    done = db.session.connection().execute(_COMPLETE_ROW, {**values, "p_id": task.id, "p_actor": actor.id})
     if done.rowcount != 1:
         state, holder_id = db.session.execute(
-            select(TASKS.c.state, TASKS.c.assignee_id).where(TASKS.c.id == task.id)
+            select(HumanTask.state, HumanTask.assignee_id).where(HumanTask.id == task.id)
         ).one()
         if state != TaskState.OPEN:
             raise TaskAlreadyDone(task.id)

@@ -1,7 +1,9 @@
-"""The process library: the diagrams the product ships, checked at start-up, and their versions.
+"""The process library: the pathways the product ships, checked at start-up, and their versions.
 
-A ProcessVersion row is an immutable copy of a diagram's bytes. New cases start on the
-current version of a process; running instances keep the version they started on.
+A pathway is a diagram (processes/<file>.bpmn), its decision tables (the .dmn beside it) and its
+task forms (forms/<process id>.json). A ProcessVersion row is an immutable copy of all three,
+identified by one hash over them. New cases start on the current version of a process; running
+instances keep the version they started on, and so its forms.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlalchemy import select
 
-import forms
 from app import audit
 from app.engine import MB, Engine, InvalidDiagram, Limits, ParsedDiagram, content_hash, parse_diagram
 from app.engine.expressions import expression_problems
 from app.extensions import db
+from app.formkit.definitions import FormBundle, InvalidForms, empty_bundle, load_bundle
 from app.models import ProcessVersion, Team
 from app.timescales.guidance import documentation_problems
 from app.workflow.helpers import diagram_helpers
@@ -33,7 +35,12 @@ class ShippedDiagram:
     path: Path
     xml: bytes
     diagram: ParsedDiagram
-    dmn: bytes = b""  # the decision tables in the .dmn file beside the diagram, if any
+    dmn: bytes  # the decision tables in the .dmn file beside the diagram (b"" if none)
+    forms: FormBundle  # its task forms, from forms/<process id>.json
+
+    @property
+    def forms_text(self) -> bytes:
+        return self.forms.text.encode("utf-8")
 
 
 def message_problems(diagrams: dict[str, ParsedDiagram]) -> list[str]:
@@ -56,26 +63,48 @@ def message_problems(diagrams: dict[str, ParsedDiagram]) -> list[str]:
     return problems
 
 
-def form_problems(diagram: ParsedDiagram, filename: str) -> list[str]:
-    """Every user task must name a form key that has a registered form."""
+def form_problems(diagram: ParsedDiagram, bundle: FormBundle, filename: str) -> list[str]:
+    """Every user task must name a form its pathway defines."""
     problems = []
     for task in diagram.user_tasks:
         if not task.form_key:
             problems.append(f"{filename}: the user task '{task.name}' names no formKey")
-        elif task.form_key not in forms.FORMS:
+        elif task.form_key not in bundle.forms:
             problems.append(
-                f"{filename}: the user task '{task.name}' names the form key "
-                f"'{task.form_key}', which has no form in forms/"
+                f"{filename}: the user task '{task.name}' names the form '{task.form_key}', "
+                f"which forms/{diagram.process_id}.json does not define"
             )
     return problems
 
 
+def read_forms(forms_dir: Path, process_id: str) -> FormBundle:
+    """A process's task forms from forms/<process id>.json (none if it has no file).
+
+    Raises InvalidForms listing every problem.
+    """
+    path = forms_dir / f"{process_id}.json"
+    if not path.exists():
+        return empty_bundle(process_id)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InvalidForms([f"{path.name} is not UTF-8 text"]) from None
+    bundle = load_bundle(text, path.name)
+    if bundle.process_id != process_id:
+        raise InvalidForms(
+            [f"{path.name} says it holds the forms of '{bundle.process_id}', not '{process_id}'"]
+        )
+    return bundle
+
+
 class ProcessLibrary:
-    def __init__(self, processes_dir: Path, engine: Engine) -> None:
+    def __init__(self, processes_dir: Path, engine: Engine, forms_dir: Path | None = None) -> None:
         self.engine = engine
         self.processes_dir = processes_dir
+        self.forms_dir = forms_dir or processes_dir.parent / "forms"
         self.shipped: dict[str, ShippedDiagram] = {}
         self._local = threading.local()
+        self._bundles: dict[int, FormBundle] = {}  # version id -> forms (versions never change)
 
     def load_shipped(self) -> None:
         """Parse every diagram in processes/, compile every expression in it as the engine will run
@@ -91,9 +120,14 @@ class ProcessLibrary:
                 problems.extend(exc.problems)
                 continue
             problems.extend(expression_problems(xml, diagram, path.name))
-            problems.extend(form_problems(diagram, path.name))
             problems += documentation_problems(xml, path.name) + documentation_problems(dmn, dmn_path.name)
-            self.shipped[diagram.process_id] = ShippedDiagram(path, xml, diagram, dmn)
+            try:
+                bundle = read_forms(self.forms_dir, diagram.process_id)
+            except InvalidForms as exc:
+                problems.extend(exc.problems)
+                continue
+            problems.extend(form_problems(diagram, bundle, path.name))
+            self.shipped[diagram.process_id] = ShippedDiagram(path, xml, diagram, dmn, bundle)
         problems.extend(message_problems({pid: s.diagram for pid, s in self.shipped.items()}))
         if problems:
             raise InvalidDiagram(problems)
@@ -109,6 +143,28 @@ class ProcessLibrary:
                 raise ProcessNotPublished(f"No process version {version_id}")
             diagram = by_id[version_id] = self.diagram_for(version)
         return diagram
+
+    def forget_versions_after(self, version_id: int) -> None:
+        """Forget what was read of versions with a greater id, in this thread (the parsed diagrams)
+        and in all (the forms): for tests that publish versions and roll them back, whose ids
+        SQLite then gives to the next versions. Committed versions never change, so nothing else
+        needs this."""
+        parsed: dict[int, ParsedDiagram] = self._local.__dict__.setdefault("by_id", {})
+        for cache in (parsed, self._bundles):
+            for later in [v for v in cache if v > version_id]:
+                del cache[later]
+
+    def forms_for_version_id(self, version_id: int) -> FormBundle:
+        """The task forms of a version, read once (a version's forms never change)."""
+        bundle = self._bundles.get(version_id)
+        if bundle is None:
+            version = db.session.get(ProcessVersion, version_id)
+            if version is None:
+                raise ProcessNotPublished(f"No process version {version_id}")
+            text = version.forms_json
+            bundle = load_bundle(text, version.filename) if text else empty_bundle(version.process_id)
+            self._bundles[version_id] = bundle
+        return bundle
 
     def diagram_for(self, version: ProcessVersion) -> ParsedDiagram:
         """The parsed diagram of a version; parsed once per thread (specs are not thread-safe)."""
@@ -139,10 +195,9 @@ class LibraryRefused(SystemExit):
 
 def init_library(app: Flask) -> None:
     settings = app.extensions["settings"]
-    forms.load_all()
     limits = Limits(settings.expression_time_limit_seconds, settings.expression_memory_limit_mb * MB)
     engine = Engine(diagram_helpers(), limits)
-    library = ProcessLibrary(settings.processes_dir, engine)
+    library = ProcessLibrary(settings.processes_dir, engine, settings.forms_dir)
     try:
         library.load_shipped()
     except InvalidDiagram as exc:
@@ -215,7 +270,7 @@ def publish_shipped() -> list[Publication]:
         raise InvalidDiagram(problems)
     published = []
     for process_id, shipped in library.shipped.items():
-        digest = content_hash(shipped.xml, shipped.dmn)
+        digest = content_hash(shipped.xml, shipped.dmn, shipped.forms_text)
         versions = list(
             db.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id))
         )
@@ -236,6 +291,7 @@ def publish_shipped() -> list[Publication]:
             content_hash=digest,
             bpmn_xml=shipped.xml.decode("utf-8"),
             dmn_xml=shipped.dmn.decode("utf-8"),
+            forms_json=shipped.forms_text.decode("utf-8"),
             number=max((v.number for v in versions), default=0) + 1,
             is_current=True,
         )
@@ -251,6 +307,11 @@ def publish_shipped() -> list[Publication]:
 
 _LANE_TTL_SECONDS = 60.0
 _lane_cache: dict[str, tuple[int, float]] = {}
+
+
+def forget_lanes() -> None:
+    """Forget the lanes' teams (for tests whose teams are rolled back)."""
+    _lane_cache.clear()
 
 
 def team_for_lane(lane: str) -> int | None:

@@ -47,4 +47,5 @@ def timers_due_by(until: datetime, after_id: int, limit: int) -> list[tuple[int,
         .order_by(ProcessInstance.id)
         .limit(limit)
     )
-    return [(instance_id, due) for instance_id, due in rows]
+    # `next_timer_at <= until` matched no NULL; the column's type still allows one.
+    return [(instance_id, due) for instance_id, due in rows if due is not None]

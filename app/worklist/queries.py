@@ -75,7 +75,8 @@ def _ranges(f: WorklistFilter) -> list[tuple[list[ColumnElement[bool]], list[Any
 
 def _page_ids(user: User, f: WorklistFilter, offset: int) -> list[str]:
     needed = offset + f.page_size
-    parts: list[Select[Any]] = []
+    # Each part's row: id, no_due, due_at, created_at, child_name (union_all needs one shape).
+    parts: list[Select[str, bool, datetime | None, datetime, str]] = []
     for scope in _scopes(user, f):
         for extra, order in _ranges(f):
             parts.append(

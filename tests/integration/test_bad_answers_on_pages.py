@@ -10,9 +10,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from app.extensions import db
+from app.formkit.fields import long_date, years_from
 from app.models import Case, SchoolTerm
 from app.timescales.settings import SETTINGS
-from forms.fields import long_date, years_from
 from tests.conftest import login
 from tests.integration.test_pages import REFERRAL
 

@@ -17,13 +17,13 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import Rule
 
-from app import web
 from app.auth.services import create_user
 from app.config import ROOT
 from app.extensions import db
 from app.models import AuditEvent, Role, SchoolClosure, SchoolTerm
-from app.oversight.services import record_failure_after_rollback
+from app.oversight.services import record_incident
 from app.timescales.settings import SETTINGS
+from app.transactions import commit_or_roll_back, in_own_transaction
 from app.workflow import instances
 from app.worklist import queries as worklist_queries
 from tests import factories
@@ -179,7 +179,7 @@ def walk_values(ctx, people) -> dict[str, str]:
     broken = factories.bare_case(people["practitioner"])
     instance = instances.start_process(broken, "walk_incident", {"referral_date": "2026-12-04"}, None)
     db.session.commit()
-    incident = record_failure_after_rollback(instance.id, "The walk's incident", None)
+    incident = in_own_transaction(lambda: record_incident(instance.id, "The walk's incident", None))
     term = SchoolTerm(
         school="Hammond Academy", name="Walk term", starts_on=date(2026, 9, 3), ends_on=date(2026, 10, 16)
     )
@@ -272,7 +272,7 @@ def test_a_request_that_leaves_changes_uncommitted_fails_its_test(ctx, client, p
     leaves its change neither committed nor rolled back, and the client says so."""
     login(client, "practitioner@example.org")
     task = factories.only_open_task(factories.refer(people["school"]))
-    edge = [f for f in ctx.after_request_funcs[None] if f is not web._transaction_edge]
+    edge = [f for f in ctx.after_request_funcs[None] if f is not commit_or_roll_back]
     monkeypatch.setitem(ctx.after_request_funcs, None, edge)
     with pytest.raises(
         pytest.fail.Exception, match=f"POST /tasks/{task.id}/claim answered 302:\n.*neither committed"
@@ -303,3 +303,41 @@ def test_python_files_stay_small() -> None:
         if (n := len(p.read_text().splitlines())) > 400
     ]
     assert big == []
+
+
+def test_transactions_are_decided_only_at_the_edges() -> None:
+    """The request edge (app/transactions.py), the job runner and the commands commit or roll back;
+    no service, route or pathway does it for itself."""
+    edges = {"app/transactions.py", "app/scheduling.py", "app/cli.py"}
+    deciding = {
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "app").rglob("*.py")
+        if re.search(r"\.(commit|rollback)\(\)", p.read_text())
+    }
+    assert deciding <= edges, deciding - edges
+
+
+def test_a_refused_request_keeps_nothing_whatever_it_answers(ctx, people) -> None:
+    """A service that refuses marks the request: even a redirect with a message rolls back,
+    while a request that was not refused commits what it did."""
+    from flask import Response
+
+    from app.audit import record
+    from app.extensions import db
+    from app.models import AuditEvent
+    from app.transactions import Refusal, commit_or_roll_back
+
+    def kept(detail: str) -> bool:
+        return bool(db.session.scalars(db.select(AuditEvent).where(AuditEvent.detail == detail)).all())
+
+    with ctx.test_request_context("/anything", method="POST"):
+        record("case.viewed", people["practitioner"], detail="half-done")
+        try:
+            raise Refusal("not allowed")
+        except Refusal:
+            commit_or_roll_back(Response(status=302))  # the route answered with a redirect
+    assert not kept("half-done")
+    with ctx.test_request_context("/anything", method="POST"):
+        record("case.viewed", people["practitioner"], detail="done")
+        commit_or_roll_back(Response(status=302))
+    assert kept("done")

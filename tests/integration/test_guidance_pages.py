@@ -45,16 +45,17 @@ def test_task_guidance_shows_settings_in_words_escapes_the_rest_and_follows_a_ch
 
 
 def test_start_up_refuses_a_diagram_whose_guidance_names_an_unknown_setting(tmp_path) -> None:
-    import tests.fixtures.forms  # noqa: F401 - registers the test form the small diagram uses
     from app.engine import Engine, InvalidDiagram
     from app.workflow.helpers import diagram_helpers
     from app.workflow.library import ProcessLibrary
     from tests.fixtures.diagrams import two_step
+    from tests.fixtures.forms import write_test_forms
 
     typo = two_step().replace(b"Do the first thing well.", b"Within {setting: core_group_interval_wekks}.")
     (tmp_path / "two_step.bpmn").write_bytes(typo)
+    write_test_forms(tmp_path, typo)
     with pytest.raises(InvalidDiagram) as refused:
-        ProcessLibrary(tmp_path, Engine(diagram_helpers())).load_shipped()
+        ProcessLibrary(tmp_path, Engine(diagram_helpers()), tmp_path).load_shipped()
     assert refused.value.problems == [
         "two_step.bpmn: the guidance for 'First step' names a setting that does not exist: "
         "{setting: core_group_interval_wekks}"

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from app.engine import EngineError, InvalidDiagram, parse_diagram
+from app.engine import InvalidDiagram, parse_diagram
 from app.extensions import db
 from app.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance, TaskState
 from app.tasks import services as tasks
@@ -75,7 +75,7 @@ def test_a_message_no_process_receives_rolls_the_whole_step_back(ctx, people) ->
         case, sent = sender_case(people, hand_off_sender(message="nobody_receives_this"))
         state, version = sent.state, sent.version
         task = factories.only_open_task(case)
-        with pytest.raises(EngineError, match="nobody_receives_this"):
+        with pytest.raises(tasks.EngineFailed, match="nobody_receives_this"):
             tasks.complete_task(task, {"note": "go"}, people["practitioner"])
         db.session.rollback()
     db.session.expire_all()
@@ -97,7 +97,7 @@ def test_a_receiver_that_fails_to_start_rolls_the_sender_back_too(ctx, people) -
     with time_machine.travel(NOW, tick=False):
         case, sent = sender_case(people, hand_off_sender(message="broken_hand_off"))
         task = factories.only_open_task(case)
-        with pytest.raises(EngineError):
+        with pytest.raises(tasks.EngineFailed):
             tasks.complete_task(task, {"note": "go"}, people["practitioner"])
         db.session.rollback()
     db.session.expire_all()

@@ -22,10 +22,10 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, DecimalField, FloatField, IntegerField
 
-import forms
 from app.admin.forms import ClosureForm, SettingForm, TermForm
 from app.cases.forms import ReferralForm
 from app.timescales.settings import SETTINGS
+from tests.fixtures.forms import all_form_keys, shipped_form
 
 HOSTILE = [
     "NaN",
@@ -82,7 +82,7 @@ def referral_form(**kwargs: Any) -> ReferralForm:
 
 
 BUILDERS: dict[str, Callable[..., FlaskForm]] = {
-    **forms.load_all(),
+    **{key: shipped_form(key) for key in all_form_keys()},
     "referral": referral_form,
     "admin.term": TermForm,
     "admin.closure": ClosureForm,

@@ -10,7 +10,8 @@ from flask.testing import FlaskClient
 from app.auth.services import create_team, create_user
 from app.extensions import db
 from app.models import Case, Incident, Role, Team, User
-from app.oversight.services import record_failure_after_rollback
+from app.oversight.services import record_incident
+from app.transactions import in_own_transaction
 from app.workflow import instances
 from tests import factories
 from tests.conftest import login
@@ -38,7 +39,7 @@ def _case_with_incident(people: dict[str, User], team: Team, message: str) -> tu
     case = factories.bare_case(people["school"], first_name=message.split()[0])
     instance = instances.start_process(case, process_id, {"referral_date": "2026-12-04"}, None)
     db.session.commit()
-    return case, record_failure_after_rollback(instance.id, message, None)
+    return case, in_own_transaction(lambda: record_incident(instance.id, message, None))
 
 
 @pytest.fixture

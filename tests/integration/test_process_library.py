@@ -73,7 +73,6 @@ def test_every_shipped_process_is_written_for_the_people_who_work_it(ctx) -> Non
     from lxml import etree
     from sqlalchemy import select
 
-    import forms
     from app.extensions import db
     from app.models import Team
     from app.workflow.library import get_library
@@ -97,7 +96,7 @@ def test_every_shipped_process_is_written_for_the_people_who_work_it(ctx) -> Non
             where = f"{process_id}: {task.name}"
             assert task.name[0].isupper() and task.documentation, where
             assert task.due_expression or task.bpmn_id in standing, where
-            assert task.form_key in forms.FORMS, where
+            assert task.form_key in item.forms.forms, where
         for end in root.iter(f"{bpmn}endEvent"):
             assert end.get("name"), f"{process_id}: end event {end.get('id')} names no outcome"
         shapes = {

@@ -13,7 +13,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import delete, select
 
-import tests.fixtures.forms  # noqa: F401 - registers the test form the small diagrams use
 from app.engine import Engine, InvalidDiagram, parse_diagram
 from app.engine.expressions import diagram_expressions, expression_problems
 from app.extensions import db
@@ -21,6 +20,7 @@ from app.models import AuditEvent, ProcessVersion
 from app.workflow.helpers import diagram_helpers
 from app.workflow.library import ProcessLibrary, current_version, publish_shipped
 from tests.fixtures.diagrams import due_step, hand_off_sender, script_step, stepped, timer_step, two_step
+from tests.fixtures.forms import write_test_forms
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 
@@ -28,17 +28,19 @@ PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 def library_of(folder: Path, *files: tuple[str, bytes]) -> ProcessLibrary:
     for name, content in files:
         (folder / name).write_bytes(content)
-    library = ProcessLibrary(folder, Engine(diagram_helpers()))
+        write_test_forms(folder, content)
+    library = ProcessLibrary(folder, Engine(diagram_helpers()), folder)
     library.load_shipped()
     return library
 
 
 def problems_of(tmp_path: Path, xml: bytes, dmn: bytes = b"") -> list[str]:
     (tmp_path / "broken.bpmn").write_bytes(xml)
+    write_test_forms(tmp_path, xml)
     if dmn:
         (tmp_path / "broken.dmn").write_bytes(dmn)
     with pytest.raises(InvalidDiagram) as caught:
-        ProcessLibrary(tmp_path, Engine(diagram_helpers())).load_shipped()
+        ProcessLibrary(tmp_path, Engine(diagram_helpers()), tmp_path).load_shipped()
     for problem in caught.value.problems:
         assert "<Element" not in problem and "Traceback" not in problem and " at 0x" not in problem
     return caught.value.problems

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from app.engine import EngineError
 from app.extensions import db
 from app.models import AuditEvent, HumanTask, Incident, InstanceStatus, ProcessInstance, TaskState
 from app.tasks import services as tasks
+from app.transactions import in_own_transaction
 from app.workflow import instances
 from tests import factories
 from tests.fixtures.diagrams import two_step
@@ -72,7 +72,8 @@ def test_a_completed_task_cannot_be_completed_again(two_step_case, people) -> No
     db.session.commit()
     with pytest.raises(tasks.TaskNotOpen):
         tasks.complete_task(first, {"note": "go"}, people["family_worker"])
-    assert tasks.reload_after_conflict(first.id).completed_by_id == people["practitioner"].id
+    db.session.rollback()
+    assert tasks.get_task(first.id).completed_by_id == people["practitioner"].id
 
 
 def test_someone_outside_the_team_cannot_work_the_task(two_step_case, people) -> None:
@@ -80,7 +81,7 @@ def test_someone_outside_the_team_cannot_work_the_task(two_step_case, people) ->
     first = factories.only_open_task(case)
     with pytest.raises(tasks.NotAllowed):
         tasks.claim_task(first, people["ace"])
-    with pytest.raises(tasks.NotAllowed):
+    with pytest.raises(tasks.TaskNotFound):  # not in their queues nor on a case they may see
         tasks.complete_task(first, {"note": "go"}, people["ace"])
 
 
@@ -113,13 +114,9 @@ def test_an_engine_failure_saves_nothing_and_raises_an_incident(ctx, people) -> 
     db.session.commit()
     state_before, version_before = instance.state, instance.version
     task = factories.only_open_task(case)
-    with pytest.raises(EngineError) as caught:
+    with pytest.raises(tasks.EngineFailed) as caught:
         tasks.complete_task(task, {"note": "go"}, people["practitioner"])
-    from app.oversight.services import record_failure_after_rollback
-
-    record_failure_after_rollback(
-        instance.id, caught.value.message, people["practitioner"], task.id, task.name
-    )
+    in_own_transaction(lambda: tasks.record_engine_failure(caught.value, people["practitioner"]))
     db.session.expire_all()
     instance = db.session.get(ProcessInstance, instance.id)
     assert instance.state == state_before

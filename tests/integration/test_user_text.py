@@ -22,12 +22,12 @@ from flask import Flask
 from lxml import etree
 from sqlalchemy import select
 
-import forms
 from app.config import ROOT
 from app.extensions import db
 from app.models import ProcessVersion
 from app.timescales.guidance import documentation_problems, without_placeholders
 from app.timescales.settings import DEFINITIONS, SETTINGS
+from tests.fixtures.forms import all_form_keys, shipped_form
 
 Found = tuple[str, str]  # where, the text
 
@@ -83,14 +83,10 @@ def diagram_text(diagrams: Iterator[tuple[str, bytes]] | None = None) -> Iterato
 
 
 def form_fields(app: Flask) -> Iterator[tuple[str, list[wtforms.Field]]]:
-    """Each task form definition, by form key, as the fields a page shows.
-
-    The one place that knows where form definitions live: point it at the new definitions when
-    forms become data, and every check below reads them.
-    """
+    """Each task form definition (forms/*.json), by form key, as the fields a page shows."""
     with app.test_request_context():
-        for key, cls in sorted(forms.load_all().items()):
-            yield key, list(cls(meta={"csrf": False}, formdata=None))
+        for key in all_form_keys():
+            yield key, list(shipped_form(key)(meta={"csrf": False}, formdata=None))
 
 
 def form_text(app: Flask) -> Iterator[Found]:

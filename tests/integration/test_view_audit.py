@@ -4,18 +4,20 @@ who, when, the page, and every case it showed (in audit_event_case)."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
 from app import audit
-from app.cme.services import add_to_register
 from app.extensions import db
-from app.legal import ledger, rules
 from app.models import AuditEvent, Case, PenaltyNotice
 from app.models.audit import AuditEventCase
-from app.oversight.services import record_failure_after_rollback
+from app.oversight.services import record_incident
+from app.pathways.cme.register import add_to_register
+from app.pathways.legal import framework, ledger
+from app.transactions import in_own_transaction
 from app.workflow import instances
 from tests import factories
 from tests.conftest import login
@@ -118,7 +120,7 @@ def test_the_cme_register_records_the_children_on_it(client, people, three_cases
 
 def test_the_incidents_list_records_the_cases_it_shows(client, three_cases) -> None:
     for case in three_cases[:2]:
-        record_failure_after_rollback(case.instances[0].id, "A timer failed", None)
+        in_own_transaction(partial(record_incident, case.instances[0].id, "A timer failed", None))
     login(client, "manager@example.org")
     [event] = _events_written_by(client, "/incidents")
     assert event.action == "incidents.viewed"
@@ -137,7 +139,7 @@ def test_penalty_notice_history_records_every_case_whose_notices_it_shows(client
             instance_id=earlier.instances[0].id,
             task_id=factories.only_open_task(earlier).id,
             parent_name="Sara Begum",
-            parent_key=rules.parent_key("Sara Begum"),
+            parent_key=framework.parent_key("Sara Begum"),
             offence_from=date(2026, 9, 7),
             offence_to=date(2026, 10, 16),
             unauthorised_sessions=12,

@@ -29,7 +29,7 @@ from app.timescales.term_dates import load_default_terms_if_empty
 from app.timescales.working_days import end_of_working_day
 from app.workflow import instances
 from tests import factories
-from tests.scenarios.walk import InstanceWalk, at
+from tests.scenarios.walk import InstanceWalk, at, page_errors
 from tests.unit.referral_support import d, submit
 
 REQUESTED = date(2026, 12, 1)  # a Tuesday in the autumn term
@@ -144,11 +144,19 @@ class Support(InstanceWalk):
         tasks.complete_task(task, data, self.people[who])
         db.session.commit()
 
-    def force(self, name: str, on: date, data: dict[str, Any]) -> None:
-        """Complete a task with data no form would send, to test the diagram's own guard."""
+    def errors(self, name: str, on: date, who: str = "school", **changes: Any) -> dict[str, list[str]]:
+        """What the task's page, sent as `do` sends it, must correct ({} if none): the form's own
+        checks and its named rules, through the one pipeline. The task stays open either way."""
         self.on(on)
         [task] = [t for t in self.open() if t.name == name]
-        tasks.complete_task(task, data, self.people["school"])
+        return page_errors(task, {**PAGES[task.form_key], **changes}, self.people[who])
+
+    def force(self, name: str, on: date, data: dict[str, Any]) -> None:
+        """Complete a task with data its form and rules refuse, to test the diagram's own guard:
+        the engine step itself, past the pipeline that would refuse it (app/tasks/services.py)."""
+        self.on(on)
+        [task] = [t for t in self.open() if t.name == name]
+        instances.complete_task(task, data, self.people["school"])
         db.session.commit()
 
     def data(self) -> dict[str, Any]:
@@ -158,9 +166,14 @@ class Support(InstanceWalk):
         """(process, start message) of each process this one handed the case to, oldest first."""
         return [(i.process_version.process_id, i.start_message) for i in super().handed_to()]
 
+    def meeting_rows(self) -> list[Meeting]:
+        """The case's meeting history, oldest first."""
+        return list(
+            db.session.scalars(select(Meeting).where(Meeting.case_id == self.case.id).order_by(Meeting.id))
+        )
+
     def meetings(self) -> list[tuple[str, date]]:
-        rows = db.session.scalars(select(Meeting).where(Meeting.case_id == self.case.id).order_by(Meeting.id))
-        return [(m.kind, m.held_on) for m in rows]
+        return [(m.kind, m.held_on) for m in self.meeting_rows()]
 
 
 # The test modules import these by their function names (`clock_fixture as clock_fixture`); pytest

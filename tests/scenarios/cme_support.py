@@ -31,15 +31,15 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.cases.services import refer_child
-from app.cme import services as cme
 from app.extensions import db
 from app.models import Case, CmeRecord, HumanTask, InstanceStatus, ProcessInstance, User
+from app.pathways.cme.register import record_for_case
 from app.tasks import services as tasks
 from app.timescales.term_dates import load_default_terms_if_empty
 from app.timescales.working_days import end_of_working_day
 from tests import factories
 from tests.scenarios.walk import InstanceWalk, at
-from tests.unit.referral_support import d, submit
+from tests.unit.referral_support import d
 
 PROCESS = "children_missing_education"
 NOTIFIED = date(2026, 11, 16)  # Monday
@@ -153,16 +153,26 @@ class Missing(InstanceWalk):
         return task
 
     def do(self, name: str, on: date, who: str = "ace", lane: str = ACE, **changes: Any) -> HumanTask:
+        """Submit the task's page (PAGES, with the changes) as the user would; the completed task,
+        whose `data` is what was saved."""
         self.on(on)
         task = self.task(name, lane)
-        data = submit(self.app, task.form_key, {**PAGES[task.form_key], **changes})
-        tasks.complete_task(task, data, self.people[who])
+        tasks.complete_task(task, {**PAGES[task.form_key], **changes}, self.people[who])
         db.session.commit()
         return task
 
+    def refused(self, name: str, who: str = "ace", lane: str = ACE, **changes: Any) -> dict[str, list[str]]:
+        """Submit the task's page with the changes, now, as the user would, expecting it refused:
+        what it says needs correcting, field by field. Nothing of it is kept."""
+        task = self.task(name, lane)
+        with pytest.raises(tasks.InvalidAnswers) as refusal:
+            tasks.complete_task(task, {**PAGES[task.form_key], **changes}, self.people[who])
+        db.session.rollback()
+        return dict(refusal.value.form.errors)
+
     def record(self) -> CmeRecord:
         db.session.expire_all()
-        record = cme.record_for_case(self.case.id)
+        record = record_for_case(self.case.id)
         assert record is not None
         return record
 
@@ -178,11 +188,15 @@ class Missing(InstanceWalk):
         assert self.task(RECORD).due_at == five_pm(date(2026, 11, 17))  # referral + 1 working day
         self.do(RECORD, date(2026, 11, 17), **changes)
 
+    def enquiries_made(self) -> None:
+        """Both sets of reasonable enquiries are recorded on Friday 20 November."""
+        self.do(LA_ENQUIRIES, date(2026, 11, 20))
+        self.do(SCHOOL_ENQUIRIES, date(2026, 11, 20), who="school", lane=SCHOOLS)
+
     def enquiries_done(self) -> None:
         """On roll: both sets of enquiries and the deletion decision after 20 school days."""
         self.recorded()
-        self.do(LA_ENQUIRIES, date(2026, 11, 20))
-        self.do(SCHOOL_ENQUIRIES, date(2026, 11, 20), who="school", lane=SCHOOLS)
+        self.enquiries_made()
         self.do(DELETION, DAY_21, who="manager")
         assert self.open() == {WHEREABOUTS}
 

@@ -1,8 +1,10 @@
 """Legal planning for attendance (processes/attendance_legal_planning.bpmn), walked through the services.
 
 The clock is controlled. The case is referred for legal planning on Tuesday 1 December 2026; every
-page is validated by its task's form as the task page would (the URL names the task, so the forms
-can read the case and the penalty-notice ledger), then submitted by a member of the lane's team.
+page is submitted through the one pipeline the task page uses (app/tasks/services.submit_task), by a
+member of the lane's team (a manager where the diagram says so): the form of the case's process
+version checks it, then the pathway's named rules, which read the case and the penalty-notice
+ledger (app/pathways/legal).
 School weeks come from the local authority's default term dates (app/timescales/data).
 
 The walk, its page data and its fixtures, shared by the test_attendance_legal_* modules (each
@@ -20,11 +22,11 @@ import time_machine
 from flask import Flask
 from sqlalchemy import select
 
-import forms
 from app.cases.services import refer_child
 from app.extensions import db
 from app.models import Case, HumanTask, User
 from app.models.penalty_notices import PenaltyNotice
+from app.tasks import services as tasks
 from app.timescales.term_dates import load_default_terms_if_empty
 from app.timescales.working_days import end_of_working_day
 from app.workflow import instances
@@ -156,17 +158,6 @@ def due(day: date) -> datetime:
     return end_of_working_day(day)
 
 
-def post(app: Flask, task: HumanTask, page: dict[str, Any]) -> Any:
-    """Validate a page on the task's form, in the request the task page would handle."""
-    ctx = app.test_request_context(f"/tasks/{task.id}", method="POST", data=page)
-    ctx.push()
-    try:
-        form = forms.get_form_class(task.form_key)()
-        return form, form.validate()
-    finally:
-        ctx.pop()
-
-
 class Walk(InstanceWalk):
     def __init__(
         self, app: Flask, people: dict[str, User], clock: Any, case: Case | None = None, *, start: bool = True
@@ -198,22 +189,29 @@ class Walk(InstanceWalk):
         [task] = [t for t in factories.open_tasks(self.case) if t.name == name]
         return task
 
-    def errors(self, name: str, on: date, **changes: Any) -> dict[str, list[str]]:
-        self.on(on)
-        form, ok = post(self.app, self.task_any(name), self.page(name, **changes))
-        assert not ok
-        return dict(form.errors)
+    def worker(self, task: HumanTask) -> User:
+        """Who does the task: a manager where the diagram reserves it, else the lane's worker."""
+        return self.people["manager" if task.required_role == "manager" else LANE_OF[task.lane]]
 
-    def do(self, name: str, on: date, lane: str = ACE, role: str = "", **changes: Any) -> None:
+    def errors(self, name: str, on: date, **changes: Any) -> dict[str, list[str]]:
+        """Send the task's page (PAGES, with the changes) on that day through the one pipeline a
+        page goes through, expecting it refused: what it says needs correcting, field by field,
+        the form's own checks and the pathway's named rules alike. Nothing of it is kept."""
+        self.on(on)
+        task = self.task_any(name)
+        with pytest.raises(tasks.InvalidAnswers) as refusal:
+            tasks.complete_task(task, self.page(name, **changes), self.worker(task))
+        db.session.rollback()
+        return dict(refusal.value.form.errors)
+
+    def do(self, name: str, on: date, lane: str = ACE, role: str = "", **changes: Any) -> HumanTask:
+        """Submit the task's page (PAGES, with the changes) on that day as its worker would; the
+        completed task, whose `data` is what was saved."""
         self.on(on)
         task = self.task(name, lane, role)
-        form, ok = post(self.app, task, self.page(name, **changes))
-        assert ok, form.errors
-        who = "manager" if role == "manager" else LANE_OF[lane]
-        from app.tasks import services as tasks
-
-        tasks.complete_task(task, form.to_task_data(), self.people[who])
+        tasks.complete_task(task, self.page(name, **changes), self.worker(task))
         db.session.commit()
+        return task
 
     def to_route(self, route: str, decided_on: date = date(2026, 12, 4)) -> None:
         assert self.task(CHECK).due_at == due(date(2026, 12, 8))  # 1 Dec + 5 working days

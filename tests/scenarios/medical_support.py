@@ -3,7 +3,8 @@
 The clock is controlled and the council's default term dates are loaded. The school's sickness
 return arrives on Tuesday 1 December 2026: the return is due 2 working days later (Thursday
 3 December) and the named officer's decision 5 working days later (Tuesday 8 December), both
-local settings' defaults. Each page is validated by the task's own form before it is submitted.
+local settings' defaults. Each page is submitted as a user's would be, so the task's own form
+and its named rules check it.
 
 The walk, its page data and its fixtures, shared by the test_medical_needs_* modules (each imports
 the fixtures it uses).
@@ -28,7 +29,7 @@ from app.timescales.working_days import end_of_working_day
 from app.workflow import instances
 from tests import factories
 from tests.scenarios.walk import InstanceWalk, at
-from tests.unit.referral_support import ROOT, d, submit
+from tests.unit.referral_support import ROOT, d
 
 BPMN_FILE = ROOT / "processes" / "medical_needs.bpmn"
 REFERRED = date(2026, 12, 1)  # a Tuesday in the autumn term
@@ -128,11 +129,22 @@ class Pathway(InstanceWalk):
         return task
 
     def do(self, name: str, on: date, who: str = "medical", lane: str = MEDICAL, **changes: Any) -> None:
+        """Submit the task's page (PAGES, with the changes) as the user would."""
         self.on(on)
         task = self.task(name, lane)
-        data = submit(self.app, task.form_key, {**PAGES[task.form_key], **changes})
-        tasks.complete_task(task, data, self.people[who])
+        tasks.complete_task(task, {**PAGES[task.form_key], **changes}, self.people[who])
         db.session.commit()
+
+    def refused(
+        self, name: str, who: str = "medical", lane: str = MEDICAL, **changes: Any
+    ) -> dict[str, list[str]]:
+        """Submit the task's page with the changes, now, as the user would, expecting it refused:
+        what it says needs correcting, field by field. Nothing of it is kept."""
+        task = self.task(name, lane)
+        with pytest.raises(tasks.InvalidAnswers) as refusal:
+            tasks.complete_task(task, {**PAGES[task.form_key], **changes}, self.people[who])
+        db.session.rollback()
+        return dict(refusal.value.form.errors)
 
     def data(self) -> dict[str, Any]:
         return instances._load(self.state()).data

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from html import unescape
 from typing import Any
 
 import time_machine
@@ -41,6 +42,8 @@ def test_the_demo_opens_legal_planning_cases_in_the_right_queues(ctx: Flask, peo
     notices = db.session.scalars(select(PenaltyNotice)).all()
     assert {n.sequence for n in notices} == {1, 2}  # a second notice on one case is a flat £160
     assert {n.amount for n in notices if n.sequence == 2} == {160}
+    # The first notice on that case was paid within 21 days of service, at £80.
+    assert [(n.sequence, n.paid_amount) for n in notices if n.status == "paid_80"] == [(1, 80)]
 
 
 def test_the_case_shows_each_parents_penalty_notices_and_the_3_year_count(walk: Walk, client: Any) -> None:
@@ -53,3 +56,20 @@ def test_the_case_shows_each_parents_penalty_notices_and_the_3_year_count(walk: 
     assert "Sarah Begum" in page and "1 of 2" in page
     assert "£80 by 30 Dec 2026" in page and "£160 by 6 Jan 2027" in page
     assert "Issued, awaiting payment" in page
+
+
+def test_the_issue_page_explains_a_refused_notice_and_keeps_what_was_typed(walk: Walk, client: Any) -> None:
+    from tests.conftest import login
+
+    walk.to_route("penalty_notice")
+    task = walk.task(ISSUE)
+    login(client, "attendance.officer@example.org")
+    # 1 Sep to 27 Nov 2026 touches 12 school weeks; 8 sessions is below the threshold of 10.
+    answers = {**walk.page(ISSUE), "pn_window_start": ["1", "9", "2026"], "pn_unauthorised_sessions": "8"}
+    response = client.post(f"/tasks/{task.id}", data=answers)
+    page = unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "The window covers 12 school weeks: it must be no more than 10 school weeks" in page
+    assert "8 sessions is below the national threshold of 10: enter why the council" in page
+    assert 'value="Sarah Begum"' in page and 'value="8"' in page
+    assert walk.notices() == [] and walk.task(ISSUE).state == "open"

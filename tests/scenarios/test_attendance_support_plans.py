@@ -145,6 +145,13 @@ def test_support_first_legal_planning_without_support_tried_returns_to_the_famil
     to_plan_review(walk)
     # The form refuses this; the diagram's guard holds even so.
     page = {**PAGES["attendance.review"], "review_outcome": "legal_planning", "support_result": "working"}
+    asked = {**page, "referral_reasons": "Asked by the head."}
+    assert walk.errors(REVIEW, date(2027, 1, 29), **asked) == {
+        "review_outcome": [
+            "Legal planning comes only after support was not engaged with or did not work:"
+            " select another outcome"
+        ]
+    }
     data = {k: v for k, v in page.items() if not isinstance(v, list)} | {
         "review_held_on": "2027-01-29",
         "attendance_now_percent": 80.0,
@@ -173,6 +180,55 @@ def test_meeting_the_family_again_leads_to_a_revised_plan(support: Any) -> None:
     walk.next_is(AGAIN, "Schools", end_of_working_day(date(2027, 2, 5)))
     walk.do(AGAIN, date(2027, 1, 27), meeting_date=d(date(2027, 1, 27)))
     walk.next_is(PLAN, "Schools", end_of_working_day(date(2027, 2, 3)))  # 28, 29 Jan, 1, 2, 3 Feb
+
+
+def test_the_meeting_with_the_family_is_kept_in_the_case_history_in_the_words_chosen(support: Any) -> None:
+    walk = support("82.5")
+    walk.do(MEET, date(2026, 12, 10))
+    [meeting] = walk.meeting_rows()
+    assert (meeting.kind, meeting.held_on, meeting.attendees, meeting.next_due) == (
+        "attendance_meeting",
+        date(2026, 12, 10),
+        "Sam Begum, mother; Jo Smith, Head of Year 6",
+        None,
+    )
+    assert meeting.decisions == (
+        "What is getting in the way of attendance?\n"
+        "Anxiety or emotionally based school avoidance, Bullying or friendship problems\n\n"
+        "Tell us more about the barriers\n"
+        "Amelia says two girls in Year 6 make her feel sick on Sunday nights.\n\n"
+        "What support have you offered?\n"
+        "Pastoral support or a mentor, Reasonable adjustments, such as a soft start\n\n"
+        "Has the family taken up the support?\nYes, all of it"
+    )
+    assert meeting.outcome == "Agree an attendance plan"
+
+
+def test_early_action_keeps_the_meeting_with_its_review_date_and_an_unheld_meeting_is_not_kept(
+    support: Any,
+) -> None:
+    walk = support("93.0")
+    walk.do(EARLY, date(2026, 12, 10), support_taken_up="declined", support_declined_reason="Mum works.")
+    [meeting] = walk.meeting_rows()
+    assert (meeting.held_on, meeting.next_due) == (date(2026, 12, 10), date(2027, 1, 22))
+    assert meeting.decisions.endswith("Has the family taken up the support?\nNo, the family declined it")
+    not_met = support("82.5")
+    not_met.do(MEET, date(2026, 12, 10), meeting_held="no", meeting_attendees="", child_views="",
+               meeting_not_held_reason="Nobody came; we wrote with the support on offer.")  # fmt: skip
+    assert not_met.meeting_rows() == []  # an attempt, not a meeting held
+    assert not_met.open()[0].name == PLAN
+
+
+def test_a_meeting_that_refers_on_keeps_only_what_it_asked(support: Any) -> None:
+    walk = support("82.5")
+    nothing_planned = {"barriers": [], "barriers_detail": "", "support_offered": [], "support_taken_up": ""}
+    walk.do(MEET, date(2026, 12, 10), next_step="health", referral_reasons="Surgery in January.",
+            **nothing_planned)  # fmt: skip
+    [meeting] = walk.meeting_rows()
+    assert meeting.decisions == ""  # no empty headings for what was not asked
+    assert meeting.outcome == (
+        "Refer to the medical needs pathway: the child cannot attend because of their health"
+    )
 
 
 # Where a referral on from the meeting goes (the meeting is on Thursday 10 December 2026).

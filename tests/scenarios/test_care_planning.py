@@ -285,6 +285,60 @@ def test_a_final_hearing_beyond_26_weeks_needs_a_reason(ctx: Flask, clock: Any) 
     }
 
 
+def test_emergency_protection_ends_on_or_after_it_began_and_is_asked_for_only_when_made(
+    ctx: Flask, clock: Any
+) -> None:
+    post = page("cpl.emergency_protection", protection_ends_on=d(date(2026, 11, 30)))
+    assert errors_for(ctx, "cpl.emergency_protection", post) == {
+        "protection_ends_on": ["The date the protection ends must be on or after the date it began"]
+    }
+    post = page("cpl.emergency_protection", protection_ends_on=["", "", ""])
+    assert errors_for(ctx, "cpl.emergency_protection", post) == {
+        "protection_ends_on": ["Enter the date the protection ends"]
+    }
+    # 8 days after Tuesday 1 December is Wednesday 9 December: the longest an order may run
+    assert submit(ctx, "cpl.emergency_protection", page("cpl.emergency_protection",
+                  protection_ends_on=d(date(2026, 12, 9))))  # fmt: skip
+    refused = page("cpl.emergency_protection", protection_outcome="refused", protection_ends_on=["", "", ""])
+    assert submit(ctx, "cpl.emergency_protection", refused)["protection_ends_on"] is None
+
+
+def test_the_final_hearing_is_after_the_application_was_issued(ctx: Flask, clock: Any) -> None:
+    clock.move_to(at(date(2026, 12, 4)))
+    post = page("cpl.issue_proceedings", final_hearing_target=d(date(2026, 12, 4)))
+    assert errors_for(ctx, "cpl.issue_proceedings", post) == {
+        "final_hearing_target": ["The final hearing must be after the application was issued"]
+    }
+
+
+def test_the_letter_comes_before_the_meeting_and_after_the_parents_know_about_legal_advice(
+    ctx: Flask, clock: Any
+) -> None:
+    clock.move_to(at(date(2026, 12, 3)))
+    post = page("cpl.letter_before_proceedings", ppm_planned_date=d(date(2026, 12, 3)))
+    assert errors_for(ctx, "cpl.letter_before_proceedings", post) == {
+        "ppm_planned_date": ["The pre-proceedings meeting must be after the letter is sent"]
+    }
+    post = page("cpl.letter_before_proceedings", legal_help_explained="no")
+    assert errors_for(ctx, "cpl.letter_before_proceedings", post) == {
+        "legal_help_explained": ["Tell the parents they can get free legal advice before you send the letter"]
+    }
+
+
+def test_the_route_and_the_protection_are_checked_when_they_are_submitted(immediate: CarePlanning) -> None:
+    immediate.do(LPM, START)
+    section_20 = {"care_decision": "section_20", "s20_consent_given_by": "Sam Begum, mother"}
+    assert immediate.errors(DECIDE, START, **section_20, s20_consent_informed="no") == {
+        "s20_consent_informed": ["Section 20 needs informed consent: choose another route"]
+    }
+    immediate.do(DECIDE, START)  # emergency protection: no consent asked for
+    assert immediate.errors(EPO, START, protection_ends_on=d(date(2026, 12, 10))) == {
+        "protection_ends_on": ["An emergency protection order lasts at most 8 days"]
+    }
+    immediate.do(EPO, START)
+    assert immediate.open() == {PLACE}
+
+
 # -- demo data ------------------------------------------------------------------------------------------
 def test_the_safeguarding_demo_opens_cases_at_every_stage_in_the_right_queues(ctx: Flask) -> None:
     import random

@@ -24,7 +24,8 @@ from app.tasks import services as tasks
 from app.timescales.working_days import end_of_working_day
 from app.workflow import instances
 from tests import factories
-from tests.scenarios.walk import InstanceWalk, at
+from tests.fixtures.forms import shipped_form
+from tests.scenarios.walk import InstanceWalk, at, page_errors
 from tests.unit.referral_support import NS, ROOT, d, submit
 
 BPMN_FILE = ROOT / "processes" / "cas_assessment.bpmn"
@@ -104,6 +105,12 @@ class Assessment(InstanceWalk):
         tasks.complete_task(task, data, self.people[who])
         db.session.commit()
         return task
+
+    def errors(self, name: str, on: date, who: str, **changes: Any) -> dict[str, list[str]]:
+        """What the task's page, sent as `do` sends it, must correct ({} if none)."""
+        self.on(on)
+        task = self.task(name)
+        return page_errors(task, {**PAGES[task.form_key], **changes}, self.people[who])
 
     def to_assessment(self) -> None:
         assert self.task(DECIDE).due_at == end_of_working_day(date(2026, 12, 2))  # referral + 1
@@ -344,6 +351,23 @@ def test_every_outcome_ends_at_its_own_end_event(walk: Assessment, outcome: str,
     assert walk.next_tasks() == next_tasks
 
 
+def test_a_step_down_to_early_help_needs_the_familys_consent(walk: Assessment) -> None:
+    walk.to_assessment()
+    walk.do(ASSESS, date(2026, 12, 10))
+    walk.do(AUTHORISE, date(2026, 12, 11), "manager")
+    step_down = {"assessment_outcome": "step_down_early_help"}
+    assert walk.errors(OUTCOME, date(2026, 12, 11), "manager", **step_down) == {
+        "early_help_consent": ["Select whether the family has agreed to Early Help"]
+    }
+    assert walk.errors(OUTCOME, date(2026, 12, 11), "manager", **step_down, early_help_consent="no") == {
+        "early_help_consent": ["Early Help needs the family's consent: select another outcome"]
+    }
+    # Consent is asked about a step-down only: any other outcome is kept whatever it says.
+    other = {"assessment_outcome": "child_in_need", "early_help_consent": "no"}
+    walk.do(OUTCOME, date(2026, 12, 11), "manager", **other)
+    assert walk.ended_at() == "Child in need plan (s17)"
+
+
 def test_a_referral_decision_to_step_down_hands_the_case_to_early_help(walk: Assessment) -> None:
     walk.do(DECIDE, date(2026, 12, 2), referral_decision="early_help")
     [instance] = walk.handed_to()
@@ -353,9 +377,8 @@ def test_a_referral_decision_to_step_down_hands_the_case_to_early_help(walk: Ass
 
 
 def test_the_six_outcomes_are_the_forms_choices(ctx: Flask) -> None:
-    from forms.cas_assessment import OutcomeForm
-
-    assert list(OutcomeForm.choice_labels()["assessment_outcome"]) == [value for value, _ in OUTCOMES]
+    outcome_form = shipped_form("cas.outcome")
+    assert list(outcome_form.choice_labels()["assessment_outcome"]) == [value for value, _ in OUTCOMES]
 
 
 # -- the drawing -----------------------------------------------------------------------------------

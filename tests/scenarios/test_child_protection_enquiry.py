@@ -18,6 +18,7 @@ import pytest
 import time_machine
 from flask import Flask
 
+from app.admin.services import change_setting
 from app.extensions import db
 from app.models import Meeting, User
 from app.timescales.working_days import end_of_working_day
@@ -370,3 +371,42 @@ def test_parents_not_invited_to_conference_needs_a_reason(ctx: Flask, clock: Any
     assert errors_for(ctx, "cpe.convene_icpc", post) == {
         "icpc_parents_not_invited_reason": ["Enter why the parents have not been invited"]
     }
+
+
+def test_the_report_is_shared_on_or_before_the_conference(ctx: Flask, clock: Any) -> None:
+    clock.move_to(at(date(2027, 1, 14)))
+    post = page("cpe.icpc", reports_shared_on=d(date(2027, 1, 13)), reports_late_reason="Typed after it.")
+    assert errors_for(ctx, "cpe.icpc", post) == {
+        "reports_shared_on": ["Enter the date the parents had the report, on or before the conference"]
+    }
+    # the day of the conference itself is on time for this check, and late for the notice
+    post = page("cpe.icpc", reports_shared_on=d(date(2027, 1, 12)))
+    assert errors_for(ctx, "cpe.icpc", post) == {
+        "reports_late_reason": ["Enter why the parents had the report late"]
+    }
+
+
+def test_the_notice_the_parents_need_before_the_conference_is_the_councils(
+    ctx: Flask, people: dict[str, User], clock: Any
+) -> None:
+    clock.move_to(at(date(2027, 1, 12)))
+    four_days = page("cpe.icpc", reports_shared_on=d(date(2027, 1, 8)))
+    assert submit(ctx, "cpe.icpc", four_days)  # the default notice is 2 days
+    change_setting("icpc_report_notice_days", 5, people["admin"])
+    db.session.commit()
+    assert errors_for(ctx, "cpe.icpc", four_days) == {
+        "reports_late_reason": ["Enter why the parents had the report late"]
+    }
+
+
+def test_convening_without_the_parents_is_refused_when_the_chair_submits_it(walk: Enquiry) -> None:
+    walk.to_decision()
+    walk.do(DECIDE, date(2027, 1, 5))
+    assert walk.errors(CONVENE, date(2027, 1, 6), icpc_invited=["social_care", "police"]) == {
+        "icpc_parents_not_invited_reason": ["Enter why the parents have not been invited"]
+    }
+    assert walk.open() == {CONVENE}  # refused: nothing of it kept
+    why = "A court order bars the father; the mother is in hospital."
+    invited = ["child", "social_care", "police"]
+    walk.do(CONVENE, date(2027, 1, 6), icpc_invited=invited, icpc_parents_not_invited_reason=why)
+    assert walk.open() == {ICPC}

@@ -14,14 +14,10 @@ from datetime import date
 from typing import Any
 
 import pytest
-import time_machine
-from flask import Flask
 
-import forms
 from app.extensions import db
 from app.models import CmeStatus, User
-from app.tasks import services as tasks
-from app.timescales.term_dates import import_term_dates, load_default_terms_if_empty
+from app.timescales.term_dates import import_term_dates
 from tests.conftest import login
 from tests.scenarios.cme_support import (
     DAY_21,
@@ -29,16 +25,14 @@ from tests.scenarios.cme_support import (
     LA_ENQUIRIES,
     NOTIFIED,
     PAGES,
-    SCHOOL_ENQUIRIES,
-    SCHOOLS,
+    RECORD,
     WHEREABOUTS,
     Missing,
     five_pm,
 )
 from tests.scenarios.cme_support import clock_fixture as clock_fixture  # a fixture
 from tests.scenarios.cme_support import walk_fixture as walk_fixture  # a fixture
-from tests.scenarios.walk import at
-from tests.unit.referral_support import d, errors_for, submit
+from tests.unit.referral_support import d
 
 # Hammond Academy's own calendar: the LA's autumn 2026 terms, but Monday 2 November is an INSET day.
 HAMMOND_TERMS = """term,starts_on,ends_on,closure_days
@@ -46,11 +40,6 @@ Autumn 1 2026,2026-09-01,2026-10-23,2026-09-01;2026-09-02
 Autumn 2 2026,2026-11-02,2026-12-18,2026-11-02
 Spring 1 2027,2027-01-04,2027-02-12,2027-01-04
 """
-
-
-def enquiries_on_record(walk: Missing) -> None:
-    walk.do(LA_ENQUIRIES, date(2026, 11, 20))
-    walk.do(SCHOOL_ENQUIRIES, date(2026, 11, 20), who="school", lane=SCHOOLS)
 
 
 # -- the first day of absence -------------------------------------------------------------------
@@ -66,16 +55,17 @@ def test_a_first_day_of_absence_on_an_inset_day_is_not_a_day_of_absence(
     possible = date(2026, 12, 1)
     assert walk.task(DELETION).due_at == five_pm(possible)
     assert walk.state().next_timer_at == five_pm(possible)  # the chase of the school's enquiries
-    enquiries_on_record(walk)
+    walk.enquiries_made()
 
     # Monday 30 November is the 20th day of absence, still in progress: too early.
     walk.on(date(2026, 11, 30))
-    data = submit(
-        walk.app, "cme.deletion_decision", {**PAGES["cme.deletion_decision"], "deletion_date": d(possible)}
-    )
-    with pytest.raises(tasks.NotAllowed, match="absent for 19 school days"):
-        tasks.complete_task(walk.task(DELETION), data, people["manager"])
-    db.session.rollback()
+    assert walk.refused(DELETION, who="manager", deletion_date=d(possible)) == {
+        "deletion_decision": [
+            "The pupil cannot be deleted yet. The pupil has been absent for 19 school days before "
+            "30 Nov 2026; deletion needs 20 school days of continuous absence, so the earliest date "
+            "of deletion is 1 Dec 2026."
+        ]
+    }
 
     # The register and the case page give the same date as the task.
     login(client, "attendance.officer@example.org")
@@ -98,40 +88,38 @@ def test_a_first_day_of_absence_in_the_half_term_holiday_counts_from_the_first_d
     walk.recorded(first_absence_date=d(date(2026, 10, 31)))
     assert walk.task(DELETION).due_at == five_pm(DAY_21)
     assert walk.state().next_timer_at == five_pm(DAY_21)
-    enquiries_on_record(walk)
+    walk.enquiries_made()
     walk.on(date(2026, 11, 27))
-    data = submit(walk.app, "cme.deletion_decision", PAGES["cme.deletion_decision"])
-    with pytest.raises(tasks.NotAllowed, match="absent for 19 school days"):
-        tasks.complete_task(walk.task(DELETION), data, people["manager"])
-    db.session.rollback()
+    errors = walk.refused(DELETION, who="manager")
+    assert list(errors) == ["deletion_decision"]
+    assert "absent for 19 school days before 27 Nov 2026" in errors["deletion_decision"][0]
     walk.do(DELETION, DAY_21, who="manager")
     assert walk.record().deleted_from_roll_on == DAY_21
 
 
 # -- the date of deletion -----------------------------------------------------------------------
 def test_the_date_of_deletion_cannot_be_before_the_20_school_days_are_complete(
-    walk: Missing, people: dict[str, User]
+    walk: Missing, people: dict[str, User], client: Any
 ) -> None:
     # Decided on Wednesday 2 December, but dated Friday 27 November: only 19 school days of absence
     # (2-6, 9-13, 16-20, 23-26 Nov) came before that date. The earliest date is Monday 30 November.
     walk.recorded()
-    enquiries_on_record(walk)
+    walk.enquiries_made()
     walk.on(date(2026, 12, 2))
-    early = {**PAGES["cme.deletion_decision"], "deletion_date": d(date(2026, 11, 27))}
-    with walk.app.test_request_context(f"/tasks/{walk.task(DELETION).id}", method="POST", data=early):
-        form = forms.get_form_class("cme.deletion_decision")()
-        assert not form.validate()
-        assert form.errors == {
-            "deletion_date": [
-                "The date of deletion must be on or after 30 Nov 2026, the school day after the "
-                "20th school day of absence"
-            ]
-        }
-    # Whatever sends the answer, the product refuses it.
-    data = submit(walk.app, "cme.deletion_decision", early)
-    with pytest.raises(tasks.NotAllowed, match="absent for 19 school days before 27 Nov 2026"):
-        tasks.complete_task(walk.task(DELETION), data, people["manager"])
-    db.session.rollback()
+    early = (
+        "The date of deletion must be on or after 30 Nov 2026, the school day after the 20th school "
+        "day of absence"
+    )
+    # Whatever sends the answer, the product refuses it: the services (as the API and the demo)...
+    assert walk.refused(DELETION, who="manager", deletion_date=d(date(2026, 11, 27))) == {
+        "deletion_date": [early]
+    }
+    # ... and the task's page, which keeps what was typed.
+    login(client, people["manager"].email)
+    page = {**PAGES["cme.deletion_decision"], "deletion_date": d(date(2026, 11, 27))}
+    response = client.post(f"/tasks/{walk.task(DELETION).id}", data=page)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and early in html and "20 school days coded N then O" in html
     assert walk.record().deleted_from_roll_on is None
     walk.do(DELETION, date(2026, 12, 2), who="manager", deletion_date=d(DAY_21))
     assert walk.record().deleted_from_roll_on == DAY_21
@@ -167,27 +155,34 @@ def test_a_deletion_notice_received_after_the_deletion_is_late_whatever_the_5_da
         ("no", date(2026, 11, 1), False),  # not a register notice at all
     ],
 )
-def test_when_a_register_notice_is_late(ctx: Flask, notice: str, changed: date, late: bool) -> None:
-    page = {
-        **PAGES["cme.notification"],
-        "notification_reason": "deleted_from_roll",
-        "register_notice": notice,
-        "register_change_date": d(changed),
-    }
-    with time_machine.travel(at(NOTIFIED), tick=False):
-        assert submit(ctx, "cme.notification", page)["register_notice_late"] is late
+def test_when_a_register_notice_is_late(walk: Missing, notice: str, changed: date, late: bool) -> None:
+    task = walk.do(
+        RECORD,
+        NOTIFIED,
+        notification_reason="deleted_from_roll",
+        register_notice=notice,
+        register_change_date=d(changed),
+    )
+    assert task.data["register_notice_late"] is late  # what the task recorded
+    assert walk.record().notice_late is late  # what the register shows
 
 
-def test_a_new_registration_cannot_be_dated_after_the_notice_of_it(ctx: Flask) -> None:
-    page = {
-        **PAGES["cme.notification"],
-        "register_notice": "new_registration",
-        "register_change_date": d(date(2026, 11, 17)),
+def test_a_new_registration_cannot_be_dated_after_the_notice_of_it(walk: Missing) -> None:
+    assert walk.refused(
+        RECORD, register_notice="new_registration", register_change_date=d(date(2026, 11, 17))
+    ) == {
+        "register_change_date": [
+            "The date of a new registration must be on or before the date the notification was received"
+        ]
     }
-    with time_machine.travel(at(NOTIFIED), tick=False):
-        load_default_terms_if_empty()
-        assert errors_for(ctx, "cme.notification", page) == {
-            "register_change_date": [
-                "The date of a new registration must be on or before the date the notification was received"
-            ]
-        }
+    # Without the date the notice arrived, a new registration still cannot be in the future.
+    errors = walk.refused(
+        RECORD,
+        notice_received_on=["", "", ""],
+        register_notice="new_registration",
+        register_change_date=d(date(2026, 11, 17)),
+    )
+    assert errors == {
+        "notice_received_on": ["Enter the date the notification was received"],
+        "register_change_date": ["The date of a new registration must be today or in the past"],
+    }

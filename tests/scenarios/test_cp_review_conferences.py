@@ -14,9 +14,7 @@ from typing import Any
 
 import time_machine
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
-import forms
 from app.extensions import db
 from app.models import Meeting, ProcessInstance
 from app.timescales.working_days import end_of_working_day
@@ -25,6 +23,7 @@ from tests.conftest import login
 from tests.scenarios.test_recurring_reviews import (
     NOTICE,
     T0,
+    as_sent,
     conference_answers,
     fire_next,
     london_day,
@@ -32,6 +31,7 @@ from tests.scenarios.test_recurring_reviews import (
     start_cp,
     submit,
 )
+from tests.scenarios.walk import page_errors
 
 REVIEW = "cp.review_conference"
 
@@ -101,28 +101,35 @@ def test_each_review_is_due_on_the_date_the_last_one_agreed_within_6_months_of_i
     assert sorted(held) == [date(2027, 4, 20), date(2027, 10, 11), date(2028, 1, 11)]
 
 
-def errors_for_next_review(held: date, next_date: date) -> dict[str, list[str]]:
-    answers = {**conference_answers(held), "next_conference_date": next_date}
-    posted = MultiDict(
-        {k: f"{v.day} {v.month} {v.year}" if isinstance(v, date) else v for k, v in answers.items()}
-    )
-    form = forms.get_form_class(REVIEW)(formdata=posted, meta={"csrf": False})
-    form.validate()
-    return dict(form.errors)
+def test_the_next_review_must_be_after_this_one_and_within_6_months_of_it(ctx, people) -> None:
+    worker = people["social_worker"]
+    with time_machine.travel(T0, tick=False) as clock:
+        case = factories.bare_case(people["practitioner"])
+        instance = start_cp(case, date(2027, 1, 4))
+        fire_next(ctx, clock, instance.id)
+        [conference] = open_by_form(case, REVIEW)
+        clock.move_to(at_ten(date(2027, 9, 1)))
 
+        def errors(held: date, next_date: date | None) -> dict[str, list[str]]:
+            answers = {**conference_answers(held), "next_conference_date": next_date}
+            return page_errors(conference, as_sent(answers), worker)
 
-def test_the_next_review_must_be_after_this_one_and_within_6_months_of_it(ctx) -> None:
-    with time_machine.travel(at_ten(date(2027, 9, 1)), tick=False), ctx.test_request_context(method="POST"):
         # Held Tuesday 20 April 2027: 6 months on is Wednesday 20 October.
-        assert errors_for_next_review(date(2027, 4, 20), date(2027, 10, 20)) == {}
-        assert errors_for_next_review(date(2027, 4, 20), date(2027, 10, 21)) == {
+        assert errors(date(2027, 4, 20), date(2027, 10, 20)) == {}
+        assert errors(date(2027, 4, 20), date(2027, 10, 21)) == {
             "next_conference_date": ["The next review conference must be within 6 months of this one"]
         }
-        assert errors_for_next_review(date(2027, 4, 20), date(2027, 4, 20)) == {
+        assert errors(date(2027, 4, 20), date(2027, 4, 20)) == {
             "next_conference_date": ["The next review conference must be after this one"]
         }
         # Held Tuesday 31 August 2027: 6 months on is the last day of February, 29 February 2028.
-        assert errors_for_next_review(date(2027, 8, 31), date(2028, 2, 29)) == {}
-        assert errors_for_next_review(date(2027, 8, 31), date(2028, 3, 1)) == {
+        assert errors(date(2027, 8, 31), date(2028, 2, 29)) == {}
+        assert errors(date(2027, 8, 31), date(2028, 3, 1)) == {
             "next_conference_date": ["The next review conference must be within 6 months of this one"]
         }
+        # While the plan continues the next date is needed; when it ends, it is not.
+        assert errors(date(2027, 8, 31), None) == {
+            "next_conference_date": ["Enter the date of the next review conference"]
+        }
+        page = {**conference_answers(date(2027, 8, 31)), "conference_outcome": "end"}
+        assert page_errors(conference, as_sent(page), worker) == {}

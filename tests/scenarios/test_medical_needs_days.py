@@ -13,12 +13,11 @@ from datetime import date
 from typing import Any
 
 import pytest
-from flask import Flask
 
-from tests.scenarios.medical_support import PAGES, RETURN, SCHOOLS, Pathway
+from tests.scenarios.medical_support import RETURN, SCHOOLS, Pathway
 from tests.scenarios.medical_support import clock_fixture as clock_fixture  # a fixture
 from tests.scenarios.medical_support import walk_fixture as walk_fixture  # a fixture
-from tests.unit.referral_support import d, errors_for
+from tests.unit.referral_support import d
 
 NO_RETURN = ["", "", ""]
 
@@ -98,10 +97,11 @@ def test_the_days_expected_to_be_missed_over_the_school_year(
     assert data["fifteen_days_clear"] is clear
 
 
-def test_the_school_says_how_many_days_were_missed_in_earlier_absences(ctx: Flask, clock: Any) -> None:
+def test_the_school_says_how_many_days_were_missed_in_earlier_absences(walk: Pathway) -> None:
     def errors(**changes: Any) -> dict[str, list[str]]:
-        return errors_for(ctx, "medical.school_return", {**PAGES["medical.school_return"], **changes})
+        return walk.refused(RETURN, "school", SCHOOLS, **changes)
 
+    walk.on(date(2026, 12, 2))
     assert errors(absence_pattern="cumulative") == {
         "earlier_health_absence_days": ["Enter the number of school days missed in earlier absences"]
     }
@@ -119,3 +119,6 @@ def test_the_school_says_how_many_days_were_missed_in_earlier_absences(ctx: Flas
     assert errors(absence_pattern="cumulative", earlier_health_absence_days="-1") == {
         "earlier_health_absence_days": ["School days missed in earlier absences must be 0 or more"]
     }
+    # One continuous absence does not ask for earlier ones.
+    walk.do(RETURN, date(2026, 12, 2), "school", SCHOOLS, earlier_health_absence_days="")
+    assert walk.data()["absence_pattern"] == "consecutive"

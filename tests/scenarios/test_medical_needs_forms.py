@@ -31,16 +31,17 @@ from tests.scenarios.medical_support import (
     KEEP,
     LATE,
     MEDICAL,
-    PAGES,
     REFERRED,
     REINTEGRATE,
     RETURN,
     REVIEW,
     SCHOOLS,
+    Pathway,
 )
 from tests.scenarios.medical_support import clock_fixture as clock_fixture  # a fixture
+from tests.scenarios.medical_support import walk_fixture as walk_fixture  # a fixture
 from tests.scenarios.walk import at
-from tests.unit.referral_support import NS, d, errors_for, submit
+from tests.unit.referral_support import NS, d
 
 
 # -- started with the sender's data ----------------------------------------------------------------
@@ -61,36 +62,71 @@ def test_a_sender_can_pass_the_days_already_counted(ctx: Flask, people: dict[str
     assert instances._load(instance).data["health_absence_days"] == 16
 
 
-# -- the forms' rules -------------------------------------------------------------------------------
-def test_the_forms_rules(ctx: Flask, clock: Any) -> None:
-    def errors(key: str, **changes: Any) -> dict[str, list[str]]:
-        return errors_for(ctx, key, {**PAGES[key], **changes})
-
-    # A decision needs no specialist evidence: "asked for and not received" is enough.
-    assert submit(ctx, "medical.evidence", PAGES["medical.evidence"])["specialist_evidence"] == "requested"
-    assert errors("medical.evidence", medical_advice=[], other_evidence=[]) == {
-        "other_evidence": ["Select the medical advice or other evidence you have"]
-    }
-    assert errors("medical.arrange", provision_full_time="part_time") == {
-        "part_time_health_reason": ["Enter why part-time is in the child's interests"]
-    }
-    assert errors("medical.arrange", school_told=["code_k"]) == {
-        "school_told": ["Tell the school the child stays on its roll and is marked K"]
-    }
-    assert "school_continuing_support" in errors("medical.decision", medical_decision="not_eligible")
-    assert "medical_decision" in errors("medical.decision", can_attend_school="yes")
-    assert "step_up_reasons" in errors("medical.decision", safeguarding_concern="yes")
-    assert errors("medical.school_return", first_health_absence=d(date(2026, 11, 21))) == {
+# -- the forms' rules, as a submitted page meets them ----------------------------------------------
+def test_the_forms_rules(walk: Pathway) -> None:
+    walk.on(date(2026, 12, 2))
+    assert walk.refused(RETURN, "school", SCHOOLS, first_health_absence=d(date(2026, 11, 21))) == {
         "first_health_absence": ["First school day missed must be a school day"]  # a Saturday
     }
-    assert (
-        "term dates"
-        in errors("medical.school_return", expected_return_date=d(date(2029, 1, 8)))["expected_return_date"][
-            0
+    assert walk.refused(RETURN, "school", SCHOOLS, expected_return_date=d(date(2029, 1, 8))) == {
+        "expected_return_date": [
+            "Expected return is outside the term dates we hold: ask an administrator to add the term dates"
         ]
-    )
-    assert "planned_return_date" in errors("medical.end_provision", planned_return_date=["", "", ""])
-    assert "not_ready_reason" in errors("medical.reintegration", reintegration_outcome="not_ready")
+    }
+    assert walk.refused(RETURN, "school", SCHOOLS, expected_return_date=d(date(2026, 11, 16))) == {
+        "expected_return_date": ["Expected return must be after the first school day missed"]
+    }
+    assert walk.refused(RETURN, "school", SCHOOLS, expected_return_date=d(date(2027, 1, 4))) == {
+        "expected_return_date": ["Expected return must be a school day"]  # an INSET day
+    }
+    walk.do(RETURN, date(2026, 12, 2), "school", SCHOOLS)
+
+    assert walk.refused(EVIDENCE, medical_advice=[], other_evidence=[]) == {
+        "other_evidence": ["Select the medical advice or other evidence you have"]
+    }
+    # Other evidence alone is enough, and a decision needs no specialist evidence: "asked for and not
+    # received" will do.
+    walk.do(EVIDENCE, date(2026, 12, 3), medical_advice=[])
+    assert walk.data()["specialist_evidence"] == "requested"
+
+    walk.on(date(2026, 12, 4))
+    assert "school_continuing_support" in walk.refused(DECIDE, medical_decision="not_eligible")
+    assert walk.refused(DECIDE, can_attend_school="yes") == {
+        "medical_decision": [
+            "The council arranges education only when the child cannot reasonably attend school: "
+            "change your answer about attending school, or decide not eligible"
+        ]
+    }
+    assert "step_up_reasons" in walk.refused(DECIDE, safeguarding_concern="yes")
+    walk.do(DECIDE, date(2026, 12, 4))
+
+    assert walk.refused(ARRANGE, provision_full_time="part_time") == {
+        "part_time_health_reason": ["Enter why part-time is in the child's interests"]
+    }
+    assert walk.refused(ARRANGE, school_told=["code_k"]) == {
+        "school_told": ["Tell the school the child stays on its roll and is marked K"]
+    }
+    walk.do(ARRANGE, date(2026, 12, 4))
+
+    walk.on(date(2027, 3, 1))
+    assert walk.refused(KEEP, planned_return_date=["", "", ""]) == {
+        "planned_return_date": ["Enter the planned date of return to school"]
+    }
+    assert walk.refused(KEEP, planned_return_date=d(date(2027, 3, 6))) == {
+        "planned_return_date": ["Planned date of return must be a school day"]  # a Saturday
+    }
+    # Ending for another reason needs no date of return.
+    walk.do(KEEP, date(2027, 3, 1), provision_end_reason="other", planned_return_date=["", "", ""])
+    assert walk.open() == set()
+
+
+def test_the_reintegration_meeting_says_why_a_child_is_not_ready(walk: Pathway) -> None:
+    walk.to_provision()
+    walk.do(KEEP, date(2027, 3, 1))
+    walk.on(date(2027, 3, 5))
+    assert walk.refused(REINTEGRATE, "school", SCHOOLS, reintegration_outcome="not_ready") == {
+        "not_ready_reason": ["Enter why the child is not ready"]
+    }
 
 
 # -- the drawing ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from flask.testing import FlaskClient
 
+from app.admin.services import change_setting
 from app.extensions import db
 from app.models import Case, InstanceStatus, Meeting, ProcessInstance
 from app.timescales.working_days import add_working_days, end_of_working_day
@@ -56,6 +57,14 @@ class Journey:
         response = self.client_for(task.lane).post(f"/tasks/{task.id}", data=good(form_key, **changes))
         assert response.status_code == 302, response.get_data(as_text=True)[:3000]
         self.steps.append(task.name)
+
+    def refused(self, form_key: str, **changes: Any) -> str:
+        """Post the one open task's page, which must be refused (400) and shown again: its HTML."""
+        task = factories.only_open_task(self.case)
+        assert task.form_key == form_key
+        response = self.client_for(task.lane).post(f"/tasks/{task.id}", data=good(form_key, **changes))
+        assert response.status_code == 400
+        return response.get_data(as_text=True)
 
     def finished_at(self) -> str:
         """Where the referral ended; no task of it is left open (a hand-off may have started more)."""
@@ -249,3 +258,32 @@ def test_a_review_can_refer_to_ace_for_legal_planning(journey: Journey) -> None:
         review_outcome_reasons="Support offered since January and not taken up.",
     )
     handed_to_legal_planning(journey)
+
+
+def test_the_first_review_must_be_within_the_councils_interval_of_the_plan_meeting(
+    journey: Journey, people: dict[str, Any]
+) -> None:
+    triage(journey, "seek_consent")
+    consent(journey, "given")
+    journey.do("referral.allocate", "Early Help")
+    journey.do("referral.assessment", "Early Help")
+    # The meeting on Monday 16 March; the default interval, 6 weeks, runs to Monday 27 April.
+    page = journey.refused("referral.taf_meeting", next_review_date=["28", "4", "2026"])
+    assert "Date of the first review must be no more than 6 weeks after the meeting" in page
+    assert 'value="28"' in page  # what was typed is kept
+    page = journey.refused("referral.taf_meeting", next_review_date=["16", "3", "2026"])
+    assert "Date of the first review must be after the meeting" in page
+    change_setting("taf_review_weeks", 8, people["admin"])
+    db.session.commit()
+    journey.do("referral.taf_meeting", "Early Help", next_review_date=["28", "4", "2026"])
+    assert factories.only_open_task(journey.case).form_key == "referral.review"
+
+
+def test_a_review_that_steps_up_or_refers_on_must_say_why(journey: Journey) -> None:
+    to_first_review(journey)
+    page = journey.refused("referral.review", review_outcome="step_up", next_review_date="")
+    assert "Enter why the family is being stepped up to CAS" in page
+    page = journey.refused("referral.review", review_outcome="refer_legal", next_review_date="")
+    assert "Enter why the family is being referred for legal planning" in page
+    page = journey.refused("referral.review", review_outcome="continue", next_review_date=["1", "8", "2026"])
+    assert "Date of the next review must be no more than 3 months after the review" in page

@@ -25,13 +25,13 @@ from flask import Flask
 
 from app.extensions import db
 from app.models import HumanTask, User
+from app.pathways.sao.periods import period_end
 from app.tasks import services as tasks
 from app.timescales.working_days import end_of_working_day
 from app.workflow import instances
-from forms.school_attendance_order import period_end
 from tests import factories
 from tests.scenarios.walk import InstanceWalk, at
-from tests.unit.referral_support import d, errors_for, submit
+from tests.unit.referral_support import d
 
 PROCESS = "school_attendance_order"
 STARTED = date(2027, 2, 15)  # Monday
@@ -163,12 +163,21 @@ class Order(InstanceWalk):
         return task
 
     def do(self, name: str, on: date, who: str = "ace", lane: str = ACE, **changes: Any) -> dict[str, Any]:
+        """Submit the task's page (PAGES, with the changes) as the user would; what the task saved."""
         self.on(on)
         task = self.task(name, lane)
-        data = submit(self.app, task.form_key, {**PAGES[task.form_key], **changes})
-        tasks.complete_task(task, data, self.people[who])
+        tasks.complete_task(task, {**PAGES[task.form_key], **changes}, self.people[who])
         db.session.commit()
-        return data
+        return dict(task.data or {})
+
+    def refused(self, name: str, who: str = "ace", lane: str = ACE, **changes: Any) -> dict[str, list[str]]:
+        """Submit the task's page with the changes, now, as the user would, expecting it refused:
+        what it says needs correcting, field by field. Nothing of it is kept."""
+        task = self.task(name, lane)
+        with pytest.raises(tasks.InvalidAnswers) as refusal:
+            tasks.complete_task(task, {**PAGES[task.form_key], **changes}, self.people[who])
+        db.session.rollback()
+        return dict(refusal.value.form.errors)
 
     # -- stages --------------------------------------------------------------------------------
     def informal(self, outcome: str = "not_resolved", **changes: Any) -> None:
@@ -316,27 +325,56 @@ def test_legal_services_may_decide_not_to_prosecute(walk: Order) -> None:
     assert walk.ended_at() == "Not prosecuted: reasons recorded"
 
 
-# -- the forms ---------------------------------------------------------------------------------
-def test_a_notice_giving_fewer_than_15_days_is_refused(ctx: Flask) -> None:
-    with time_machine.travel(at(SERVED), tick=False):
-        errors = errors_for(
-            ctx, "sao.notice_to_satisfy", {**PAGES["sao.notice_to_satisfy"], "notice_period_days": "14"}
-        )
-        assert errors["notice_period_days"] == [
-            "The notice must give at least 15 days, beginning with the day it is served"
+# -- the forms, as a submitted page meets them ----------------------------------------------------
+def test_a_family_nobody_has_reached_is_visited_before_the_letter(walk: Order) -> None:
+    walk.on(date(2027, 2, 17))
+    assert walk.refused(CONTACT, contact_made="no", contact_made_on=NO_DATE, home_visit_made="no") == {
+        "home_visit_made": ["Visit the home before writing if you cannot reach the family another way"]
+    }
+    walk.do(CONTACT, date(2027, 2, 17), contact_made="no", contact_made_on=NO_DATE)  # visited
+    assert walk.open() == {RESPONSE}
+
+
+def test_a_notice_giving_fewer_than_15_days_is_refused(walk: Order) -> None:
+    walk.informal()
+    walk.on(SERVED)
+    assert walk.refused(NOTICE, notice_period_days="14") == {
+        "notice_period_days": ["The notice must give at least 15 days, beginning with the day it is served"]
+    }
+    # A longer notice ends later, and the decision waits for it.
+    assert walk.do(NOTICE, SERVED, notice_period_days="21")["notice_period_ends_on"] == "2027-03-23"
+
+
+def test_the_school_must_be_consulted_and_an_eso_considered(walk: Order) -> None:
+    walk.notice_served()
+    walk.do(DECIDE, date(2027, 3, 18))
+    walk.do(EXPEDIENT, date(2027, 3, 19), who="manager")
+    walk.on(date(2027, 3, 22))
+    assert walk.refused(INTENTION, school_consulted="no", school_consulted_on=NO_DATE) == {
+        "school_consulted": ["Consult the school's admission authority before naming the school"]
+    }
+    data = walk.do(INTENTION, date(2027, 3, 22))
+    assert data["choice_period_ends_on"] == "2027-04-05"  # 22 March is day 1 of 15
+
+    walk.on(date(2027, 4, 6))
+    assert walk.refused(CHOICE, parent_chose_school="yes", chosen_school="Parkview Primary School") == {
+        "chosen_school_will_admit": ["Select whether the school will admit the child"]
+    }
+    walk.do(CHOICE, date(2027, 4, 6))
+    walk.do(ORDER, date(2027, 4, 7))
+    walk.do(COMPLIANCE, date(2027, 4, 19), compliance="not_complied", registered_on=NO_DATE)
+
+    walk.on(date(2027, 4, 20))
+    assert walk.refused(REFER, eso_considered="no") == {
+        "eso_considered": ["Consider an education supervision order before referring for prosecution"]
+    }
+    assert walk.refused(REFER, evidence_bundle=["order", "notices"]) == {
+        "evidence_bundle": [
+            "The bundle must include the order with proof of service and the school's confirmation"
         ]
-
-
-def test_the_school_must_be_consulted_and_an_eso_considered(ctx: Flask) -> None:
-    with time_machine.travel(at(date(2027, 4, 20)), tick=False):
-        errors = errors_for(
-            ctx, "sao.notice_of_intention", {**PAGES["sao.notice_of_intention"], "school_consulted": "no"}
-        )
-        assert "Consult the school's admission authority" in errors["school_consulted"][0]
-        errors = errors_for(
-            ctx, "sao.prosecution_referral", {**PAGES["sao.prosecution_referral"], "eso_considered": "no"}
-        )
-        assert "education supervision order" in errors["eso_considered"][0]
+    }
+    walk.do(REFER, date(2027, 4, 20))
+    assert walk.open() == {LEGAL_REVIEW}
 
 
 def test_the_process_says_the_cwsa_2026_will_replace_it(ctx: Flask) -> None:

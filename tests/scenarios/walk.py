@@ -25,6 +25,20 @@ def at(day: date, hour: int = 10) -> datetime:
     return datetime(day.year, day.month, day.day, hour, 0, tzinfo=UTC)
 
 
+def page_errors(task: HumanTask, page: dict[str, Any], user: User) -> dict[str, list[str]]:
+    """Send a page (as posted: dates as three boxes, or ISO dates) through the one pipeline a
+    user's page goes through: what the page would say needs correcting, the form's own checks and
+    its named rules (app/pathways) alike, or {} if it would be accepted. Nothing of it is kept."""
+    try:
+        tasks.complete_task(task, page, user)
+    except tasks.InvalidAnswers as refused:
+        errors = dict(refused.form.errors)
+    else:
+        errors = {}
+    db.session.rollback()
+    return errors
+
+
 class InstanceWalk:
     """The primitives of a walk: subclasses set `case` and `instance` when they start the process."""
 
@@ -109,3 +123,11 @@ class TeamWalk(InstanceWalk):
         tasks.complete_task(task, data, self.people[who])
         db.session.commit()
         return task
+
+    def errors(self, name: str, on: date, **changes: Any) -> dict[str, list[str]]:
+        """What the task's page, sent on that day as `do` would, must correct ({} if none); the
+        task stays open either way."""
+        self.on(on)
+        task = self.task(name)
+        who = "manager" if name in self.manager_tasks else self.workers[self.lanes[name]]
+        return page_errors(task, {**self.pages[task.form_key], **changes}, self.people[who])

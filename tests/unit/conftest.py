@@ -20,8 +20,9 @@ from jinja2 import PackageLoader, PrefixLoader
 from lxml import etree
 from sqlalchemy.engine import Engine
 
-import forms
 from app.engine import ParsedDiagram, parse_diagram
+from app.formkit.base import TaskForm
+from tests.fixtures.forms import all_form_keys, shipped_form
 from tests.unit.referral_support import BPMN_FILE, Walk
 
 REFUSAL = "A unit test may not reach the database (it called {}): move it to tests/integration"
@@ -62,12 +63,12 @@ def diagram(xml: bytes) -> ParsedDiagram:
 
 
 @pytest.fixture(scope="module")
-def registry() -> dict[str, type[forms.TaskForm]]:
-    return forms.load_all()
+def registry() -> dict[str, type[TaskForm]]:
+    return {key: shipped_form(key) for key in all_form_keys()}
 
 
 @pytest.fixture(scope="module")
-def form_app(registry: dict[str, type[forms.TaskForm]]) -> Flask:
+def form_app(registry: dict[str, type[TaskForm]]) -> Flask:
     app = Flask(__name__)
     app.config.update(SECRET_KEY="x", WTF_CSRF_ENABLED=False)
     app.jinja_loader = PrefixLoader(

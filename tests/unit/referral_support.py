@@ -15,9 +15,13 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from lxml import etree
 
-import forms
 from app.engine import Engine, ParsedDiagram, ReadyTask, RunningWorkflow, ThrownMessage
+from app.formkit.base import TaskForm
+from app.models import Case, Child, HumanTask
+from app.pathways.registry import TaskContext
+from app.pathways.run import check_answers
 from app.timescales.working_days import deadline_iso
+from tests.fixtures.forms import shipped_bundles, shipped_form
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN_FILE = ROOT / "processes" / "referral_to_early_help.bpmn"
@@ -76,7 +80,7 @@ def flow_nodes(root: Any) -> dict[str, Any]:
 
 def form_fields(form_app: Flask, key: str) -> dict[str, Any]:
     with form_app.app_context():
-        form = forms.get_form_class(key)(meta={"csrf": False}, formdata=None)
+        form = shipped_form(key)(meta={"csrf": False}, formdata=None)
         return {f.name: f for f in form.data_fields()}
 
 
@@ -84,19 +88,36 @@ def process_form_keys(diagram: ParsedDiagram) -> list[str]:
     return [t.form_key for t in diagram.user_tasks]
 
 
+def rule_context(form_key: str) -> TaskContext:
+    """What the form's named rules are given when a page is posted, for a task with that form on
+    a stand-in case (made in memory, never saved: the rules of these forms read the answers, the
+    clock and the local settings, not the case's records)."""
+    child = Child(first_name="Amelia", last_name="Begum", school="Riverside Primary School")
+    case = Case(reference=START_DATA["case_reference"], child=child)
+    task = HumanTask(form_key=form_key, case=case)
+    return TaskContext(task, None, date.today(), {}, shipped_bundles()[form_key])
+
+
+def posted(form_app: Flask, form_key: str, post: dict[str, Any]) -> tuple[TaskForm, bool]:
+    """Post a page to the task's form and check it as the app does: the form's own checks, then
+    its named rules (app/pathways); the form, and whether every answer may be kept."""
+    with form_app.test_request_context(method="POST", data=post):
+        form = shipped_form(form_key)()
+        return form, check_answers(form, rule_context(form_key))
+
+
 def submit(form_app: Flask, form_key: str, post: dict[str, Any]) -> dict[str, Any]:
     """Post a page to the task's form; return what the app would give the engine."""
-    with form_app.test_request_context(method="POST", data=post):
-        form = forms.get_form_class(form_key)()
-        assert form.validate(), form.errors
-        return form.to_task_data()
+    form, valid = posted(form_app, form_key, post)
+    assert valid, form.errors
+    return form.to_task_data()
 
 
 def errors_for(form_app: Flask, form_key: str, post: dict[str, Any]) -> dict[str, list[str]]:
-    with form_app.test_request_context(method="POST", data=post):
-        form = forms.get_form_class(form_key)()
-        assert not form.validate()
-        return dict(form.errors)
+    """What the page would say needs correcting: the form's own errors and its rules'."""
+    form, valid = posted(form_app, form_key, post)
+    assert not valid
+    return dict(form.errors)
 
 
 TEXT = "Recorded with the family; see the case notes for detail."

@@ -146,7 +146,9 @@ def test_start_up_refuses_a_diagram_whose_form_key_has_no_form(tmp_path) -> None
 
     (tmp_path / "two_step.bpmn").write_bytes(two_step().replace(b"test.note", b"nobody.wrote.this"))
     library = ProcessLibrary(tmp_path, Engine(diagram_helpers()))
-    with pytest.raises(InvalidDiagram, match=re.escape("'nobody.wrote.this', which has no form in forms/")):
+    with pytest.raises(
+        InvalidDiagram, match=re.escape("'nobody.wrote.this', which forms/two_step.json does not define")
+    ):
         library.load_shipped()
 
 

@@ -185,9 +185,12 @@ def test_a_runaway_due_date_fails_within_the_limit(engine: Engine, expression: s
 
 
 def test_expressions_of_one_step_share_the_time_limit(engine: Engine) -> None:
-    """Twenty scripts in a row, each well under the limit, stop after about one limit in all."""
+    """Twenty scripts in a row, each well under the limit, stop after about one limit in all.
+
+    Each counts to 100,000: a few tens of milliseconds, so twenty take several times the limit
+    on a fast machine and each stays under it on a slow one."""
     scripts = "".join(
-        f'<bpmn:scriptTask id="s{i}" name="Count {i}"><bpmn:script>n = 0\nfor _ in range(40000):\n'
+        f'<bpmn:scriptTask id="s{i}" name="Count {i}"><bpmn:script>n = 0\nfor _ in range(100000):\n'
         f"    n += 1</bpmn:script></bpmn:scriptTask>"
         f'<bpmn:sequenceFlow id="to_s{i + 1}" sourceRef="s{i}" targetRef="s{i + 1}" />'
         for i in range(20)

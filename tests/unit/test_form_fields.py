@@ -10,8 +10,9 @@ import wtforms
 from flask import Flask
 from werkzeug.datastructures import MultiDict
 
-from forms.base import TaskForm
-from forms.fields import GovDateField, GovDecimalField, number
+from app.formkit.base import TaskForm
+from app.formkit.builder import number_field
+from app.formkit.fields import GovDateField, GovDecimalField
 
 
 class Answers(TaskForm):
@@ -21,8 +22,25 @@ class Answers(TaskForm):
     held_on = GovDateField("Date of the review", limit="past")
     review_on = GovDateField("Date of the next review", limit="future")
     born_on = GovDateField("Date of birth", limit="before_today", years_back=25)
-    attendance = number("Attendance now (%)", "Enter the attendance now", "Attendance now")
-    hours = number("Hours of education a week", "Enter the hours", "Hours a week", whole=True)
+    attendance = number_field(
+        {
+            "key": "attendance",
+            "type": "number",
+            "label": "Attendance now (%)",
+            "validate": {"required": True, "min": 0, "max": 100},
+            "properties": {"requiredMessage": "Enter the attendance now", "errorName": "Attendance now"},
+        }
+    )
+    hours = number_field(
+        {
+            "key": "hours",
+            "type": "number",
+            "label": "Hours of education a week",
+            "decimalDigits": 0,
+            "validate": {"required": True, "min": 0, "max": 10_000},
+            "properties": {"requiredMessage": "Enter the hours", "errorName": "Hours a week"},
+        }
+    )
     amount = GovDecimalField("Amount", invalid_value_message="Amount must be a number, like 12.50")
     sessions = wtforms.IntegerField("How many sessions?", [wtforms.validators.Optional()])
     # A field built straight from WTForms, as a form module may: the task form's net still holds.

@@ -15,10 +15,9 @@ from typing import Any
 from flask import Flask
 from wtforms import RadioField, SelectMultipleField
 
-import forms
 from app.engine import ParsedDiagram
+from app.formkit.base import TaskForm
 from app.workflow.helpers import diagram_helpers
-from forms.referral_to_early_help import HINTS
 from tests.unit.referral_support import (
     CLOSED,
     HELPERS,
@@ -55,7 +54,7 @@ def test_every_node_in_the_file_is_reachable(diagram: ParsedDiagram, root: Any) 
 
 
 def test_every_user_task_names_a_registered_form_and_a_due_date(
-    diagram: ParsedDiagram, registry: dict[str, type[forms.TaskForm]]
+    diagram: ParsedDiagram, registry: dict[str, type[TaskForm]]
 ) -> None:
     for task in diagram.user_tasks:
         assert task.form_key in registry, task.bpmn_id
@@ -154,7 +153,6 @@ def test_form_fields_are_safe_task_data_keys(diagram: ParsedDiagram, form_app: F
             owner[name] = key
             if isinstance(field, SelectMultipleField):
                 list_fields.append(name)
-    assert set(HINTS) <= set(owner)  # every hint belongs to a field
     # SpiffWorkflow merges lists element by element: a list key must never be written twice.
     assert len(list_fields) == len(set(list_fields))
     assert not any(

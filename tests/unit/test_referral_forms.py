@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-import forms
+from tests.fixtures.forms import shipped_form
 from tests.unit.referral_support import GOOD, TEXT, good, submit
 
 
@@ -21,10 +21,10 @@ def test_each_form_accepts_a_good_page_and_renders(form_app: Flask, form_key: st
     data = submit(form_app, form_key, GOOD[form_key])
     assert set(data) == set(GOOD[form_key])
     with form_app.test_request_context():
-        form = forms.get_form_class(form_key)(formdata=None)
+        form = shipped_form(form_key)(formdata=None)
         assert "govuk-" in "".join(str(field()) for field in form.data_fields())
     with form_app.test_request_context(method="POST", data={}):
-        form = forms.get_form_class(form_key)()
+        form = shipped_form(form_key)()
         assert not form.validate()
         html = "".join(str(field()) for field in form.data_fields())
         assert "govuk-error-message" in html
