@@ -22,14 +22,8 @@ time_machine, as the scenario tests do, on the council's default term dates.
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import tempfile
-import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import time_machine
@@ -37,10 +31,8 @@ import time_machine
 from app.cases.services import Referral, refer_child
 from app.extensions import db
 from app.models import HumanTask, TaskState, User
-from app.pathways.registry import CALCULATIONS, EFFECTS, RULES
 from app.tasks.services import complete_task
-from app.timescales.term_dates import load_default_terms_if_empty
-from bench.overhead_data import build_app, describe_database
+from bench.pathway_timing import run
 
 REFERRED = date(2026, 12, 1)
 ACE, MANAGER = "attendance.officer@example.org", "manager@example.org"
@@ -95,29 +87,6 @@ STEPS: list[tuple[str, date, str, dict[str, Any]]] = [
 ]
 
 
-class Named:
-    """Seconds spent inside the legal planning pathway's named functions, while it is installed."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-
-    def install(self) -> None:
-        for registry in (RULES, CALCULATIONS, EFFECTS):
-            for name, entry in registry.entries.items():
-                if name.startswith("legal."):
-                    entry.function = self._timed(entry.function)
-
-    def _timed(self, function: Callable[..., Any]) -> Callable[..., Any]:
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            began = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                self.seconds += time.perf_counter() - began
-
-        return timed
-
-
 def lifecycle(people: dict[str, User], n: int) -> None:
     referral = Referral(
         first_name="Amelia",
@@ -154,36 +123,7 @@ def lifecycle(people: dict[str, User], n: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=40)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--database-url", default="")
-    options = parser.parse_args()
-    instance = Path(tempfile.mkdtemp())
-    url = options.database_url or f"sqlite:///{instance / 'bench.db'}"
-    app, _ids = build_app(url, instance)
-    named = Named()
-    named.install()
-    with app.app_context():
-        load_default_terms_if_empty()
-        db.session.commit()
-        people = {u.email: u for u in db.session.scalars(db.select(User))}
-        print(describe_database(app))
-        lifecycle(people, -1)  # warm up: parse, build the forms, fill caches
-        totals, inside = [], []
-        for repeat in range(options.repeats):
-            named.seconds, began = 0.0, time.perf_counter()
-            for n in range(options.n):
-                lifecycle(people, repeat * options.n + n)
-            totals.append((time.perf_counter() - began) / options.n * 1000)
-            inside.append(named.seconds / options.n * 1000)
-    total, spent = statistics.median(totals), statistics.median(inside)
-    steps = len(STEPS)
-    print(f"{options.n} legal planning lifecycles x {options.repeats} (referral + {steps} submissions)")
-    print(
-        f"  per lifecycle: {total:.1f} ms; in the pathway's rules, calculations and effects: {spent:.2f} ms"
-    )
-    print(f"  share: {spent / total:.1%}; per submission in named Python: {spent / steps:.2f} ms")
+    run(__doc__ or "", "legal.", "legal planning", lifecycle, len(STEPS))
 
 
 if __name__ == "__main__":

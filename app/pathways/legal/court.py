@@ -3,8 +3,8 @@ The forms and the diagram of attendance_legal_planning name these."""
 
 from __future__ import annotations
 
+from app.pathways.answers import date_answer, effect_reading
 from app.pathways.legal import framework, ledger
-from app.pathways.legal.answers import date_answer, effect_reading
 from app.pathways.meetings import earlier_answer
 from app.pathways.registry import TaskContext, rule
 from app.timescales.working_days import as_date

@@ -4,10 +4,10 @@ notices to improve (the forms in forms/attendance_legal_planning.json name these
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from app.pathways.legal.answers import date_answer
+from app.pathways.answers import date_answer, next_date_problem
 from app.pathways.registry import TaskContext, calculation, rule
 from app.timescales.settings import local_setting
 
@@ -34,16 +34,14 @@ def route_open_to_child(ctx: TaskContext) -> str | None:
 
 def review_problem(held_on: date | None, review_on: date | None) -> str | None:
     """Why a contract's next review date will not do: it must come after the meeting that set it
-    and within the council's review interval of it; None if it will, or if either date is missing
-    (the date's own question says so)."""
-    if held_on is None or review_on is None:
-        return None
-    weeks = local_setting("attendance_contract_review_weeks")
-    if review_on <= held_on:
-        return "The review date must be after the contract was agreed or last reviewed"
-    if review_on > held_on + timedelta(weeks=weeks):
-        return f"The review must be within {weeks} weeks (the local review interval)"
-    return None
+    and within the council's review interval of it."""
+    return next_date_problem(
+        held_on,
+        review_on,
+        local_setting("attendance_contract_review_weeks"),
+        not_after="The review date must be after the contract was agreed or last reviewed",
+        too_late="The review must be within {weeks} weeks (the local review interval)",
+    )
 
 
 @rule("legal.first_review_in_time")

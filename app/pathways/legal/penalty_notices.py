@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from app.pathways.answers import date_answer, effect_reading
 from app.pathways.legal import framework, ledger
-from app.pathways.legal.answers import date_answer, effect_reading
 from app.pathways.registry import TaskContext, calculation, rule
 from app.timescales.school_calendar import NoTermDates
 from app.timescales.working_days import as_date

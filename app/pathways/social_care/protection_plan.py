@@ -4,11 +4,9 @@ meeting dates the next one, within the local interval counted from the meeting a
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from dateutil.relativedelta import relativedelta
 
-from app.pathways.answers import date_answer
+from app.pathways.answers import date_answer, next_date_problem
 from app.pathways.registry import TaskContext, rule
 from app.timescales.settings import local_setting
 
@@ -16,15 +14,13 @@ from app.timescales.settings import local_setting
 @rule("cp.next_core_group_within_interval")
 def next_core_group_within_interval(ctx: TaskContext) -> str | None:
     """The next core group is after this one and within the local interval of it."""
-    held, following = date_answer(ctx, "core_group_held_on"), date_answer(ctx, ctx.field)
-    if held is None or following is None:
-        return None
-    weeks = local_setting("core_group_interval_weeks")
-    if following <= held:
-        return "The next core group must be after this one"
-    if following > held + timedelta(weeks=weeks):
-        return f"The next core group must be within {weeks} weeks of this one"
-    return None
+    return next_date_problem(
+        date_answer(ctx, "core_group_held_on"),
+        date_answer(ctx, ctx.field),
+        local_setting("core_group_interval_weeks"),
+        not_after="The next core group must be after this one",
+        too_late="The next core group must be within {weeks} weeks of this one",
+    )
 
 
 @rule("cp.next_conference_within_interval")
