@@ -16,7 +16,6 @@ from app.extensions import db
 from app.models import Role
 
 users_cli = AppGroup("users", help="People and their API tokens.")
-processes_cli = AppGroup("processes", help="The process library.")
 working_days_cli = AppGroup(
     "working-days", help="Working days: weekends and England and Wales bank holidays do not count."
 )
@@ -183,31 +182,6 @@ def list_command() -> None:
         click.echo(f"{user.email}\t{user.name}\t{user.role.value}\t{teams}\t{status}\tlast signed in {seen}")
 
 
-@processes_cli.command("publish")
-def publish() -> None:
-    """Make the content of every diagram in processes/ its process's current version.
-
-    New content is published as a new version; content equal to an earlier version makes
-    that version current again.
-    """
-    from app.workflow import InvalidDiagram
-    from app.workflow.library import publish_shipped
-
-    try:
-        published = publish_shipped()
-    except InvalidDiagram as exc:
-        raise click.ClickException("\n".join(exc.problems)) from exc
-    db.session.commit()
-    for publication in published:
-        version = publication.version
-        if publication.restored:
-            click.echo(f"Restored {version.name} version {version.number} as the current version")
-        else:
-            click.echo(f"Published {version.name} version {version.number}")
-    if not published:
-        click.echo("Every process is up to date")
-
-
 @working_days_cli.command("add", context_settings={"ignore_unknown_options": True})
 @click.argument("start", type=ISO_DATE)
 @click.argument("days", type=int)
@@ -327,6 +301,8 @@ def run_scheduler() -> None:
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    from app.processes.commands import processes_cli
+
     app.cli.add_command(processes_cli)
     app.cli.add_command(working_days_cli)
     app.cli.add_command(school_calendar_cli)

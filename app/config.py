@@ -54,6 +54,10 @@ class Settings:
     expression_memory_limit_mb: int = 64
     # The largest request body accepted (forms, API calls, uploads); larger ones get a 413.
     max_request_bytes: int = 2 * 1024 * 1024
+    # An uploaded diagram (or its decision tables): the largest file read, and how long the
+    # engine may take to read it before it is stopped (its parser can loop on some files).
+    diagram_max_bytes: int = 2 * 1024 * 1024
+    diagram_parse_seconds: float = 5.0
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -136,4 +140,6 @@ _NUMERIC_LIMITS: dict[str, type[int] | type[float]] = {
     "expression_time_limit_seconds": float,
     "expression_memory_limit_mb": int,
     "max_request_bytes": int,
+    "diagram_max_bytes": int,
+    "diagram_parse_seconds": float,
 }

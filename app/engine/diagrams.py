@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from app.engine.errors import InvalidDiagram
+from app.engine.errors import InvalidDiagram, scrub
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 FORM_KEY = "formKey"
@@ -187,7 +187,7 @@ def thrown_messages_of(spec: Any, subprocess_specs: dict[str, Any]) -> frozenset
 
 def _validation_problem(exc: Exception, filename: str, xml: bytes) -> str:
     """SpiffWorkflow's message, with the element it names in words and its line in the file."""
-    text = re.sub(r"[.\s]+$", "", str(exc)) or exc.__class__.__name__
+    text = re.sub(r"[.\s]+$", "", scrub(str(exc))) or exc.__class__.__name__
     element_id, name, tag = (getattr(exc, attr, "") or "" for attr in ("id", "name", "tag"))
     if element_id:
         kind = re.sub(r"(?<!^)(?=[A-Z])", " ", tag.split(":")[-1]).lower() or "element"

@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
+_ADDRESS = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>")
+_RAW_BYTES = re.compile(r"b'<[^']{40,}'|b\"<[^\"]{40,}\"")
+
+
+def scrub(text: str) -> str:
+    """An engine message without object addresses or raw XML: `<Element {…}targetRef at 0x7f…>`
+    becomes 'a targetRef element'."""
+    text = _ADDRESS.sub(lambda m: f"a {m.group(1)} element", text)
+    text = _RAW_BYTES.sub("an element", text)
+    text = re.sub(r"\s*\b0x[0-9a-f]{6,}\b", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
 
 class EngineError(Exception):
     """The engine could not run the diagram (a condition, script or timer expression failed).

@@ -14,13 +14,18 @@ from app.models._types import UTCDateTime, enum_values, utcnow
 
 if TYPE_CHECKING:
     from app.models.cases import Case
+    from app.models.people import User
 
 
 class ProcessVersion(Model):
     """One immutable version of a diagram, identified by the hash of its bytes."""
 
     __tablename__ = "process_version"
-    __table_args__ = (UniqueConstraint("process_id", "content_hash"),)
+    __table_args__ = (
+        UniqueConstraint("process_id", "content_hash"),
+        # Two publishes at once cannot both take the next number.
+        UniqueConstraint("process_id", "number", name="uq_process_version_process_id_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[str] = mapped_column(String(120), index=True)
@@ -37,6 +42,37 @@ class ProcessVersion(Model):
     number: Mapped[int]
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     is_current: Mapped[bool] = mapped_column(default=True)
+    # Who published it and why ('' and None for versions published from processes/ by a command).
+    change_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    published_by: Mapped[User | None] = relationship()
+
+
+class ProcessDraft(Model):
+    """A process owner's revision of a process, not yet published: a diagram, its decision tables
+    and its forms, as last saved, with what the last check of them found."""
+
+    __tablename__ = "process_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(120), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(200))
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
+    dmn_xml: Mapped[str] = mapped_column(Text, deferred=True, default="", server_default="")
+    forms_json: Mapped[str] = mapped_column(Text, deferred=True, default="", server_default="")
+    # The version it was started from (None for a diagram uploaded for a new process).
+    base_version_id: Mapped[int | None] = mapped_column(ForeignKey("process_version.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The problems the last check found (JSON list), and whether it had errors.
+    problems_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    has_errors: Mapped[bool] = mapped_column(default=True)
+
+    base_version: Mapped[ProcessVersion | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
 
 
 class InstanceStatus(enum.StrEnum):

@@ -67,11 +67,14 @@ def form_problems(diagram: ParsedDiagram, bundle: FormBundle, filename: str) -> 
     """Every user task must name a form its pathway defines."""
     problems = []
     for task in diagram.user_tasks:
+        where = f"{filename}: the user task '{task.name}' ({task.bpmn_id})"
         if not task.form_key:
-            problems.append(f"{filename}: the user task '{task.name}' names no formKey")
+            problems.append(
+                f"{where} names no form: set its formKey property to the id of one of the diagram's forms"
+            )
         elif task.form_key not in bundle.forms:
             problems.append(
-                f"{filename}: the user task '{task.name}' names the form '{task.form_key}', "
+                f"{where} names the form '{task.form_key}', "
                 f"which forms/{diagram.process_id}.json does not define"
             )
     return problems
@@ -253,6 +256,11 @@ class Publication:
     restored: bool = False
 
 
+def content_hash_of(bpmn_xml: str, dmn_xml: str, forms_json: str) -> str:
+    """A version's identity from its three texts, as publishing computes it."""
+    return content_hash(bpmn_xml.encode("utf-8"), dmn_xml.encode("utf-8"), forms_json.encode("utf-8"))
+
+
 def publish_shipped() -> list[Publication]:
     """Make each shipped diagram's content the current version of its process; return what changed.
 
@@ -260,7 +268,9 @@ def publish_shipped() -> list[Publication]:
     to an earlier version makes that version current again (restored) rather than a copy
     under a new number: a version is its content (process id and content hash are unique),
     so cases started before and after the restore run the very same version. A process whose
-    current version already has this content, and no other current version, is left alone.
+    current version already has this content, and no other current version, is left alone; so
+    is one whose current version a process owner published (it has a change note): their
+    publication wins over the files the product shipped with.
 
     Raises InvalidDiagram if a diagram's lanes have no team, and publishes nothing then.
     """
@@ -277,6 +287,8 @@ def publish_shipped() -> list[Publication]:
         same = next((v for v in versions if v.content_hash == digest), None)
         others_current = [v for v in versions if v.is_current and v is not same]
         if same is not None and same.is_current and not others_current:
+            continue
+        if any(v.change_note for v in others_current):
             continue
         for old in others_current:
             old.is_current = False

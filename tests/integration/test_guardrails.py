@@ -306,9 +306,9 @@ def test_python_files_stay_small() -> None:
 
 
 def test_transactions_are_decided_only_at_the_edges() -> None:
-    """The request edge (app/transactions.py), the job runner and the commands commit or roll back;
-    no service, route or pathway does it for itself."""
-    edges = {"app/transactions.py", "app/scheduling.py", "app/cli.py"}
+    """The request edge (app/transactions.py), the job runner and the commands (app/cli.py and a
+    feature's commands.py) commit or roll back; no service, route or pathway does it for itself."""
+    edges = {"app/transactions.py", "app/scheduling.py", "app/cli.py", "app/processes/commands.py"}
     deciding = {
         str(p.relative_to(ROOT))
         for p in (ROOT / "app").rglob("*.py")
