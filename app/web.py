@@ -24,6 +24,7 @@ from app.health import bp as health_bp
 from app.legal.routes import bp as legal_bp
 from app.oversight.routes import bp as oversight_bp
 from app.processes.routes import bp as processes_bp
+from app.revisions.routes import bp as revisions_bp
 from app.tasks.routes import bp as tasks_bp
 from app.timescales.attendance import attendance_tier
 from app.timescales.guidance import render_guidance
@@ -45,6 +46,7 @@ def init_web(app: Flask) -> None:
         admin_bp,
         accounts_bp,
         processes_bp,
+        revisions_bp,
         health_bp,
         api_bp,
     )
@@ -72,6 +74,7 @@ def init_web(app: Flask) -> None:
     # A local authority service: no GOV.UK brand refresh (crown, GOV.UK blue header).
     app.jinja_env.globals["govukRebrand"] = False
     app.jinja_env.globals["assets_available"] = _assets_available(app)
+    app.jinja_env.globals["designer_available"] = _vendored(app, "designer", "designer.js")
     app.jinja_env.globals["now"] = lambda: datetime.now(UTC)
     init_errors(app)
 
@@ -87,7 +90,12 @@ def _unauthorized() -> Any:
 
 
 def _assets_available(app: Flask) -> bool:
-    return (Path(app.static_folder or "") / "vendor" / "govuk-frontend" / "govuk-frontend.min.js").exists()
+    return _vendored(app, "govuk-frontend", "govuk-frontend.min.js")
+
+
+def _vendored(app: Flask, package: str, filename: str) -> bool:
+    """A front-end file `make assets` built or copied from npm is on this server."""
+    return (Path(app.static_folder or "") / "vendor" / package / filename).exists()
 
 
 def _format_datetime(value: datetime | None) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app import audit
 from app.extensions import db
 from app.models import ProcessVersion, User
+from app.transactions import Refusal
 from app.workflow import Problem
 from app.workflow.library import content_hash_of
 from app.workflow.validation import Checked
@@ -20,7 +21,7 @@ from app.workflow.validation import Checked
 NOTE_MAX = 2000
 
 
-class PublishRefused(Exception):
+class PublishRefused(Refusal):
     """The bundle was not published; `problems` say why (in words, each pinned where it can be)."""
 
     def __init__(self, problems: list[Problem]) -> None:

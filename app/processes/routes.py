@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import Blueprint, Response, abort, render_template, send_file, url_for
+from flask import Blueprint, Response, abort, render_template, url_for
 
 from app.access import signed_in
 from app.processes import queries
+from app.processes.files import download
 from app.processes.hand_offs import decision_tables, hand_offs
 
 bp = Blueprint("processes", __name__, template_folder="templates")
@@ -51,7 +50,7 @@ def diagram(process_id: str, number: int) -> Response:
     version = queries.find_version(process_id, number)
     if version is None:
         abort(404)
-    return _download(version.bpmn_xml, f"{process_id}-v{number}.bpmn")
+    return download(version.bpmn_xml, f"{process_id}-v{number}.bpmn")
 
 
 @bp.get("/processes/<process_id>/v<int:number>.dmn")
@@ -60,18 +59,4 @@ def decision_tables_file(process_id: str, number: int) -> Response:
     version = queries.find_version(process_id, number)
     if version is None or not version.dmn_xml.strip():
         abort(404)
-    return _download(version.dmn_xml, f"{process_id}-v{number}.dmn")
-
-
-def _download(text: str, filename: str) -> Response:
-    """A file to save, never a page: a diagram is text anyone who can publish may write, and
-    served as XML a browser would run any XHTML script inside it on our origin. So: a type
-    no browser renders, an attachment, and a policy that sandboxes it if opened anyway."""
-    response = send_file(
-        BytesIO(text.encode("utf-8")),
-        mimetype="application/octet-stream",
-        as_attachment=True,
-        download_name=filename,
-    )
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return download(version.dmn_xml, f"{process_id}-v{number}.dmn")

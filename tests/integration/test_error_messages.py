@@ -32,6 +32,7 @@ from app.extensions import db
 from app.formkit.base import GovForm, TaskForm
 from app.formkit.fields import GovDateField
 from app.models import Team
+from app.revisions.forms import NoteForm, UploadForm
 from app.timescales.settings import DEFINITIONS
 from tests.conftest import login
 from tests.fixtures.forms import all_form_keys, shipped_form
@@ -81,6 +82,8 @@ def every_form(app: Flask) -> Iterator[tuple[str, Build]]:
     yield "new account", lambda d: AccountForm(teams, new=True, formdata=d, meta={"csrf": False})
     yield "account", lambda d: AccountForm(teams, new=False, formdata=d, meta={"csrf": False})
     yield "confirm", lambda d: ConfirmForm(formdata=d, meta={"csrf": False})
+    yield "change note", lambda d: NoteForm(formdata=d, meta={"csrf": False})
+    yield "upload a diagram", lambda d: UploadForm(formdata=d, meta={"csrf": False})
     yield "sign in", lambda d: LoginForm(formdata=d, meta={"csrf": False})
     yield "change password", lambda d: ChangePasswordForm(12, formdata=d, meta={"csrf": False})
     for key in all_form_keys():

@@ -22,9 +22,11 @@ from app.config import ROOT
 from app.extensions import db
 from app.models import AuditEvent, Role, SchoolClosure, SchoolTerm
 from app.oversight.services import record_incident
+from app.revisions.services import create_from_version
 from app.timescales.settings import SETTINGS
 from app.transactions import commit_or_roll_back, in_own_transaction
 from app.workflow import instances
+from app.workflow.library import current_version
 from app.worklist import queries as worklist_queries
 from tests import factories
 from tests.checked_client import CheckedClient
@@ -188,8 +190,10 @@ def walk_values(ctx, people) -> dict[str, str]:
         "walk.target@example.org", "Walk Target", "walk-target-password", Role.PRACTITIONER, []
     )
     db.session.add(term)
+    draft = create_from_version(current_version("referral_to_early_help"), people["owner"])
     db.session.commit()
     return {
+        "draft_id": str(draft.id),
         "reference": case.reference,
         "task_id": factories.only_open_task(case).id,
         "incident_id": str(incident.id),

@@ -1,0 +1,236 @@
+"""Process owners' pages: a process's version history (make an earlier version current), and
+drafts (upload, start from a version, check, edit in the browser, publish with a change note,
+delete). Only process owners and administrators use them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Response
+
+from app.access import me, roles
+from app.accounts.forms import ConfirmForm
+from app.models import ProcessDraft, ProcessVersion, Role
+from app.processes.files import download
+from app.processes.publishing import PublishRefused
+from app.revisions import services
+from app.revisions.forms import NoteForm, UploadForm
+from app.workflow import Problem
+
+bp = Blueprint("revisions", __name__, template_folder="templates", url_prefix="/processes")
+owners = roles(Role.PROCESS_OWNER, Role.ADMIN)
+Page = str | tuple[str, int] | Response
+
+
+def _draft(draft_id: int) -> ProcessDraft:
+    draft = services.find_draft(draft_id)
+    if draft is None:
+        abort(404)
+    return draft
+
+
+def _bytes(storage: FileStorage | None, limit: int) -> bytes:
+    return storage.read(limit + 1) if storage is not None and storage.filename else b""
+
+
+def _markers(problems: list[Problem]) -> str:
+    return json.dumps({p.element_id: "problem" for p in problems if p.element_id and p.severity == "error"})
+
+
+def _version(process_id: str, number: int) -> ProcessVersion:
+    version = services.find_version(process_id, number)
+    if version is None:
+        abort(404)
+    return version
+
+
+def _history(process_id: str, note_form: NoteForm | None = None, chosen: int | None = None) -> Page:
+    versions = services.versions_of(process_id)
+    if not versions:
+        abort(404)
+    page = render_template(
+        "revisions/history.html",
+        process_id=process_id,
+        name=next(v.name for v in versions if v.is_current)
+        if any(v.is_current for v in versions)
+        else versions[0].name,
+        versions=versions,
+        drafts=services.drafts_of(process_id),
+        note_form=note_form or NoteForm(),
+        chosen=chosen,
+        confirm=ConfirmForm(),
+    )
+    return (page, 400) if note_form is not None else page
+
+
+@bp.get("/<process_id>/versions")
+@owners
+def history(process_id: str) -> Page:
+    return _history(process_id)
+
+
+@bp.post("/<process_id>/v<int:number>/make-current")
+@owners
+def make_current(process_id: str, number: int) -> Page:
+    version = _version(process_id, number)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _history(process_id, form, number)
+    try:
+        services.make_current(version, me(), form.note.data or "")
+    except PublishRefused as exc:
+        form.note.errors = [p.message for p in exc.problems]
+        return _history(process_id, form, number)
+    flash(f"Version {number} is now current: new cases start on it; running cases keep their version")
+    return redirect(url_for("revisions.history", process_id=process_id))
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@owners
+def upload() -> Page:
+    form = UploadForm()
+    problems: list[Problem] = []
+    if form.validate_on_submit():
+        limit = current_app.extensions["settings"].diagram_max_bytes
+        bpmn = form.bpmn.data
+        files = services.Upload(
+            filename=(bpmn.filename or "diagram.bpmn")[-200:],
+            bpmn=_bytes(bpmn, limit),
+            dmn=_bytes(form.dmn.data, limit),
+            forms=_bytes(form.forms.data, limit),
+        )
+        try:
+            draft, _checked = services.create_from_upload(files, me())
+        except services.DraftRefused as exc:
+            problems = exc.problems
+        else:
+            flash("The diagram was uploaded as a draft")
+            return redirect(url_for("revisions.draft_page", draft_id=draft.id))
+    status = 400 if form.errors or problems else 200
+    return render_template("revisions/upload.html", form=form, problems=problems), status
+
+
+@bp.post("/<process_id>/v<int:number>/draft")
+@owners
+def start_from_version(process_id: str, number: int) -> Response:
+    version = _version(process_id, number)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    draft = services.create_from_version(version, me())
+    flash(f"A draft of version {number} was started")
+    return redirect(url_for("revisions.draft_page", draft_id=draft.id))
+
+
+def _show(draft: ProcessDraft, note_form: NoteForm | None = None, status: int = 200) -> tuple[str, int]:
+    problems = services.problems_of(draft)
+    page = render_template(
+        "revisions/draft.html",
+        draft=draft,
+        errors=[p for p in problems if p.severity == "error"],
+        warnings=[p for p in problems if p.severity == "warning"],
+        markers=_markers(problems),
+        note_form=note_form or NoteForm(),
+        confirm=ConfirmForm(),
+    )
+    return page, status
+
+
+@bp.get("/drafts/<int:draft_id>")
+@owners
+def draft_page(draft_id: int) -> Page:
+    return _show(_draft(draft_id))
+
+
+@bp.post("/drafts/<int:draft_id>/check")
+@owners
+def check(draft_id: int) -> Response:
+    draft = _draft(draft_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    checked = services.recheck(draft, me())
+    flash(
+        "Checked: no problems stop it being published"
+        if not checked.errors
+        else "Checked: see the problems below"
+    )
+    return redirect(url_for("revisions.draft_page", draft_id=draft.id))
+
+
+@bp.post("/drafts/<int:draft_id>/publish")
+@owners
+def publish(draft_id: int) -> Page:
+    draft = _draft(draft_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _show(draft, form, 400)
+    process_id = draft.process_id
+    try:
+        published = services.publish_draft(draft, me(), form.note.data or "")
+    except PublishRefused as exc:
+        form.note.errors = [p.message for p in exc.problems if p.reason.startswith("note")] or []
+        if not form.note.errors:
+            flash("The draft cannot be published: correct the problems listed, then publish it", "error")
+        return _show(draft, form, 400)
+    flash(f"Version {published.version.number} is published: new cases start on it")
+    return redirect(url_for("revisions.history", process_id=process_id))
+
+
+@bp.post("/drafts/<int:draft_id>/delete")
+@owners
+def delete(draft_id: int) -> Response:
+    draft = _draft(draft_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    process_id = draft.process_id
+    services.delete(draft, me())
+    flash("The draft was deleted")
+    return redirect(url_for("revisions.history", process_id=process_id))
+
+
+@bp.get("/drafts/<int:draft_id>/diagram.bpmn")
+@owners
+def diagram(draft_id: int) -> Response:
+    draft = _draft(draft_id)
+    return download(draft.bpmn_xml, f"{draft.process_id}-draft-{draft.id}.bpmn")
+
+
+@bp.get("/drafts/<int:draft_id>/edit")
+@owners
+def edit(draft_id: int) -> str:
+    return render_template("revisions/edit.html", draft=_draft(draft_id))
+
+
+@bp.get("/drafts/<int:draft_id>/bundle.json")
+@owners
+def bundle(draft_id: int) -> Response:
+    draft = _draft(draft_id)
+    return jsonify(
+        process_id=draft.process_id,
+        bpmn_xml=draft.bpmn_xml,
+        dmn_xml=draft.dmn_xml,
+        forms_json=draft.forms_json,
+    )
+
+
+@bp.post("/drafts/<int:draft_id>/bundle.json")
+@owners
+def save(draft_id: int) -> tuple[Response, int]:
+    """The editor saves here (JSON, with the X-CSRFToken header). 200 with the problems found;
+    422 if it could not be saved, the draft as it was."""
+    draft = _draft(draft_id)
+    body: Any = request.get_json(silent=True)
+    fields = [body.get(k) if isinstance(body, dict) else None for k in ("bpmn_xml", "dmn_xml", "forms_json")]
+    texts = [t for t in fields if isinstance(t, str)]
+    if len(texts) != 3:
+        refused = [
+            Problem("The editor sent something that is not a diagram: reload the page.", "bad_request")
+        ]
+        return jsonify(saved=False, problems=[p.as_json() for p in refused]), 422
+    try:
+        checked = services.save(draft, texts[0], texts[1], texts[2], me())
+    except services.DraftRefused as exc:
+        return jsonify(saved=False, problems=[p.as_json() for p in exc.problems]), 422
+    return jsonify(saved=True, problems=[p.as_json() for p in checked.problems]), 200
