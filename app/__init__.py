@@ -61,8 +61,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     if settings.is_production and not _repairing_from_the_command_line():
         _refuse_demo_users(app)
 
+    from app.jobs import init_jobs
     from app.scheduling import init_scheduler
 
+    init_jobs(app)
     init_scheduler(app)
     return app
 

@@ -40,12 +40,16 @@ ACTION_LABELS = {
     "incidents.viewed": "Viewed the incidents list",
     "penalty_notices.viewed": "Viewed the penalty-notice history",
     "api.read": "Read through the API",
+    "moves.viewed": "Viewed which cases could move to another version",
     "process.started": "Process started",
     "process.completed": "Process finished",
     "process.handed_over": "Case handed on to the next process",
     "process.published": "Published a new version of a process",
     "process.restored": "Made an earlier version of a process current again",
     "process.rolled_back": "Made another version of a process current (roll back)",
+    "process.migrated": "Moved a running process onto another version",
+    "process.migration_started": "Started moving running cases to another version",
+    "process.migration_finished": "Finished moving running cases to another version",
     "process.draft_created": "Started a draft of a process",
     "process.draft_saved": "Saved a draft of a process",
     "process.draft_checked": "Checked a draft of a process",
@@ -92,6 +96,7 @@ VIEW_ACTIONS = frozenset(
         "incidents.viewed",
         "penalty_notices.viewed",
         "api.read",
+        "moves.viewed",
     }
 )
 

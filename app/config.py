@@ -32,6 +32,9 @@ class Settings:
     scheduler_enabled: bool = False
     scheduler_sweep_seconds: int = 30
     scheduler_workers: int = 2
+    # Batches a request starts (moving running cases between versions) finish in a thread of their
+    # own, each item committed as it goes; off, the request runs them itself (tests).
+    background_jobs: bool = True
     processes_dir: Path = ROOT / "processes"
     forms_dir: Path = ROOT / "forms"  # each process's task forms, forms/<process id>.json
     instance_dir: Path = ROOT / "instance"
@@ -99,6 +102,7 @@ class Settings:
             secret_key=secret or cls.secret_key,
             database_url=database_url,
             scheduler_enabled=_flag(e.get("SCHEDULER_ENABLED"), False),
+            background_jobs=_flag(e.get("BACKGROUND_JOBS"), True),
             scheduler_sweep_seconds=sweep,
             scheduler_workers=workers,
             processes_dir=Path(e.get("CASEWORK_PROCESSES_DIR", str(ROOT / "processes"))),

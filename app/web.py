@@ -22,6 +22,7 @@ from app.extensions import login_manager
 from app.headers import init_headers
 from app.health import bp as health_bp
 from app.legal.routes import bp as legal_bp
+from app.moves.routes import bp as moves_bp
 from app.oversight.routes import bp as oversight_bp
 from app.processes.routes import bp as processes_bp
 from app.revisions.routes import bp as revisions_bp
@@ -47,6 +48,7 @@ def init_web(app: Flask) -> None:
         accounts_bp,
         processes_bp,
         revisions_bp,
+        moves_bp,
         health_bp,
         api_bp,
     )

@@ -39,6 +39,7 @@ def _settings(tmp: Path) -> Settings:
         secret_key="test-secret",
         database_url=base.database_url,
         scheduler_enabled=False,
+        background_jobs=False,
         processes_dir=ROOT / "processes",
         instance_dir=tmp,
     )

@@ -78,3 +78,8 @@ def load(blob: bytes, spec: Any, subprocess_specs: dict[str, Any]) -> BpmnWorkfl
     finally:
         _local.specs = None
     return workflow
+
+
+def registry() -> Any:
+    """This thread's serializer registry, which SpiffWorkflow's spec comparison reads attributes through."""
+    return _serializer().registry

@@ -6,7 +6,14 @@ from app.models.cme import CmeRecord, CmeStatus  # noqa: F401
 from app.models.meetings import MEETING_KINDS, Meeting
 from app.models.penalty_notices import NoticeStatus, PenaltyNotice  # noqa: F401
 from app.models.people import ApiToken, Role, Team, User, team_members
-from app.models.processes import InstanceStatus, ProcessDraft, ProcessInstance, ProcessVersion
+from app.models.processes import (
+    InstanceStatus,
+    MigrationRun,
+    MigrationStatus,
+    ProcessDraft,
+    ProcessInstance,
+    ProcessVersion,
+)
 from app.models.sign_in import SignInThrottle, UserSession
 from app.models.tasks import HumanTask, TaskState
 from app.models.timescales import LocalSetting, SchoolClosure, SchoolTerm
@@ -22,6 +29,8 @@ __all__ = [
     "InstanceStatus",
     "LocalSetting",
     "Meeting",
+    "MigrationRun",
+    "MigrationStatus",
     "ProcessDraft",
     "ProcessInstance",
     "ProcessVersion",

@@ -113,3 +113,39 @@ class ProcessInstance(Model):
 
     # Optimistic locking: every UPDATE checks and bumps `version`.
     __mapper_args__ = {"version_id_col": version}
+
+
+class MigrationStatus(enum.StrEnum):
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+
+
+class MigrationRun(Model):
+    """A batch of running instances moved from one version of a process to another: who asked,
+    why, how far it has got, and the instances that could not move with the reason (JSON)."""
+
+    __tablename__ = "migration_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(120), index=True)
+    source_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    target_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[MigrationStatus] = mapped_column(
+        Enum(MigrationStatus, native_enum=False, length=20, values_callable=enum_values),
+        default=MigrationStatus.RUNNING,
+    )
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    moved: Mapped[int] = mapped_column(default=0)
+    refused_json: Mapped[str] = mapped_column(Text, default="[]")  # [{"instance_id", "reference", "reasons"}]
+    instance_ids_json: Mapped[str] = mapped_column(Text, default="[]")  # the instances asked for
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    source_version: Mapped[ProcessVersion] = relationship(foreign_keys=[source_version_id])
+    target_version: Mapped[ProcessVersion] = relationship(foreign_keys=[target_version_id])
+    started_by: Mapped[User | None] = relationship()

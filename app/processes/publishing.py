@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app import audit
 from app.extensions import db
-from app.models import ProcessVersion, User
+from app.models import MigrationRun, MigrationStatus, ProcessVersion, User
 from app.transactions import Refusal
 from app.workflow import Problem
 from app.workflow.library import content_hash_of
@@ -49,6 +49,19 @@ class Published:
     restored: bool  # the content was an earlier version's, which is current again
 
 
+def _refuse_while_moving(process_id: str) -> None:
+    moving = db.session.scalar(
+        select(MigrationRun.id).where(
+            MigrationRun.process_id == process_id, MigrationRun.status == MigrationStatus.RUNNING
+        )
+    )
+    if moving is not None:
+        raise _refuse(
+            "Cases of this process are being moved between versions: publish when that has finished.",
+            "migration_running",
+        )
+
+
 def publish(checked: Checked, actor: User | None, note: str) -> Published:
     """Make the checked bundle its process's current version, numbered after the last one.
 
@@ -60,6 +73,7 @@ def publish(checked: Checked, actor: User | None, note: str) -> Published:
     if not checked.publishable or checked.diagram is None:
         raise PublishRefused(checked.errors or [Problem("The diagram could not be checked.", "unchecked")])
     diagram, bundle = checked.diagram, checked.bundle
+    _refuse_while_moving(diagram.process_id)
     forms_text = checked.forms.text if checked.forms is not None else ""
     bpmn_text, dmn_text = bundle.bpmn.decode("utf-8-sig"), bundle.dmn.decode("utf-8-sig")
     digest = content_hash_of(bpmn_text, dmn_text, forms_text)
@@ -101,6 +115,7 @@ def publish(checked: Checked, actor: User | None, note: str) -> Published:
 def make_current(process_id: str, number: int, actor: User | None, note: str) -> ProcessVersion:
     """Roll back (or forward): make an earlier version the one new cases start on."""
     note = clean_note(note)
+    _refuse_while_moving(process_id)
     versions = list(
         db.session.scalars(
             select(ProcessVersion).where(ProcessVersion.process_id == process_id).with_for_update()

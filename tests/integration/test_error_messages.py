@@ -31,7 +31,9 @@ from app.cases.forms import ReferralForm, StartPathwayForm
 from app.extensions import db
 from app.formkit.base import GovForm, TaskForm
 from app.formkit.fields import GovDateField
+from app.formkit.wtforms33 import SelectChoice
 from app.models import Team
+from app.moves.forms import MoveForm
 from app.revisions.forms import NoteForm, UploadForm
 from app.timescales.settings import DEFINITIONS
 from tests.conftest import login
@@ -84,6 +86,16 @@ def every_form(app: Flask) -> Iterator[tuple[str, Build]]:
     yield "confirm", lambda d: ConfirmForm(formdata=d, meta={"csrf": False})
     yield "change note", lambda d: NoteForm(formdata=d, meta={"csrf": False})
     yield "upload a diagram", lambda d: UploadForm(formdata=d, meta={"csrf": False})
+
+    def move(data: MultiDict[str, Any] | None) -> GovForm:
+        form = MoveForm(formdata=data, meta={"csrf": False})
+        form.source.choices = form.target.choices = [
+            SelectChoice("1", "Version 1"),
+            SelectChoice("2", "Version 2"),
+        ]
+        return form
+
+    yield "move cases", move
     yield "sign in", lambda d: LoginForm(formdata=d, meta={"csrf": False})
     yield "change password", lambda d: ChangePasswordForm(12, formdata=d, meta={"csrf": False})
     for key in all_form_keys():

@@ -20,7 +20,7 @@ from werkzeug.routing import Rule
 from app.auth.services import create_user
 from app.config import ROOT
 from app.extensions import db
-from app.models import AuditEvent, Role, SchoolClosure, SchoolTerm
+from app.models import AuditEvent, MigrationRun, MigrationStatus, Role, SchoolClosure, SchoolTerm
 from app.oversight.services import record_incident
 from app.revisions.services import create_from_version
 from app.timescales.settings import SETTINGS
@@ -190,10 +190,20 @@ def walk_values(ctx, people) -> dict[str, str]:
         "walk.target@example.org", "Walk Target", "walk-target-password", Role.PRACTITIONER, []
     )
     db.session.add(term)
-    draft = create_from_version(current_version("referral_to_early_help"), people["owner"])
+    referral = current_version("referral_to_early_help")
+    draft = create_from_version(referral, people["owner"])
+    run = MigrationRun(
+        process_id=referral.process_id,
+        source_version=referral,
+        target_version=referral,
+        status=MigrationStatus.FINISHED,
+        reason="The walk's batch",
+    )
+    db.session.add(run)
     db.session.commit()
     return {
         "draft_id": str(draft.id),
+        "run_id": str(run.id),
         "reference": case.reference,
         "task_id": factories.only_open_task(case).id,
         "incident_id": str(incident.id),
@@ -310,9 +320,16 @@ def test_python_files_stay_small() -> None:
 
 
 def test_transactions_are_decided_only_at_the_edges() -> None:
-    """The request edge (app/transactions.py), the job runner and the commands (app/cli.py and a
-    feature's commands.py) commit or roll back; no service, route or pathway does it for itself."""
-    edges = {"app/transactions.py", "app/scheduling.py", "app/cli.py", "app/processes/commands.py"}
+    """The request edge (app/transactions.py), the job runners (timers, batches) and the commands
+    (app/cli.py and a feature's commands.py) commit or roll back; no service, route or pathway
+    does it for itself."""
+    edges = {
+        "app/transactions.py",
+        "app/scheduling.py",
+        "app/jobs.py",
+        "app/cli.py",
+        "app/processes/commands.py",
+    }
     deciding = {
         str(p.relative_to(ROOT))
         for p in (ROOT / "app").rglob("*.py")
