@@ -9,9 +9,11 @@ construct to look at. Only a diagram the worker parsed is then parsed in the app
 
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -67,8 +69,22 @@ def _write_frame(stream: IO[bytes], value: Any) -> None:
     stream.flush()
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the process that started it ends, however it ends (a
+    worker spinning on a file must not outlive the app). Elsewhere the pipe closing stops it."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent ended before the request above took effect
+        os._exit(0)
+
+
 def serve() -> None:
     """The worker's loop (`python -m app.engine.isolated`): a request on stdin, its answer on stdout."""
+    _die_with_parent()
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # anything the engine prints must not corrupt the answers
     while True:
@@ -129,6 +145,7 @@ class ParseWorker:
 
 
 _worker = ParseWorker()
+atexit.register(lambda: _worker.stop())
 
 
 def parse_in_worker(

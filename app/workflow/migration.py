@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from app import audit
 from app.engine import RunningWorkflow
 from app.engine.migration import MoveCheck, VersionChange
 from app.extensions import db, table_of
 from app.models import HumanTask, InstanceStatus, ProcessInstance, ProcessVersion, TaskState, User
-from app.workflow.instances import _project, _state_of, child_sort_name, lock_instance
+from app.workflow.instances import _child_sort_name_of, _project, _state_of, lock_instance
 from app.workflow.library import get_engine, get_library, team_for_lane
 from app.workflow.timers import note_timer
 
@@ -39,18 +39,21 @@ class Mover:
         if source.id == target.id:
             raise ValueError("Choose another version to move to")
         library = get_library()
-        self.source, self.target = source, target
+        # Plain values, not the rows: a batch commits after each instance, which expires rows.
+        self.source_id, self.source_number = source.id, source.number
+        self.target_id, self.target_number = target.id, target.number
+        self.name = source.name
         self.change = VersionChange(library.diagram_for(source), library.diagram_for(target))
         self.forms = library.forms_for_version_id(target.id)
 
     def _load(self, instance: ProcessInstance) -> RunningWorkflow:
         return get_engine().load(instance.state, self.change.old)
 
-    def check(self, instance: ProcessInstance) -> MoveCheck:
+    def check(self, instance: ProcessInstance, running: RunningWorkflow | None = None) -> MoveCheck:
         """Could the instance move, and what would change for it (nothing is written)."""
-        if instance.process_version_id != self.source.id:
+        if instance.process_version_id != self.source_id:
             result = MoveCheck()
-            result.refuse(f"It is not on version {self.source.number}")
+            result.refuse(f"It is not on version {self.source_number}")
             return result
         if instance.status != InstanceStatus.RUNNING:
             result = MoveCheck()
@@ -60,51 +63,54 @@ class Mover:
                 else "It is stopped by an incident"
             )
             return result
-        result = self.change.check(self._load(instance))
+        result = self.change.check(running or self._load(instance))
         for bpmn_id, form_key in result.open_forms.items():
             if form_key and form_key not in self.forms.forms:
                 result.refuse(
                     f"Its open task ({bpmn_id}) would show the form '{form_key}', which version "
-                    f"{self.target.number} does not define"
+                    f"{self.target_number} does not define"
                 )
         return result
 
     def move(self, instance_id: int, actor: User | None, reason: str) -> Moved:
         """Move one instance in the caller's transaction; nothing is written if it cannot move."""
         instance = lock_instance(instance_id)
-        result = self.check(instance)
-        if not result.can_move:
+        running = self._load(instance) if instance.process_version_id == self.source_id else None
+        result = self.check(instance, running)
+        if not result.can_move or running is None:
             return Moved(instance_id, result)
-        running = self._load(instance)
         self.change.move(running)
         values = _state_of(running, already_finished=False)
         for column, value in values.items():
             setattr(instance, column, value)
-        instance.process_version_id = self.target.id
+        instance.process_version_id = self.target_id
         db.session.flush()
         _refresh_open_tasks(instance, running)
-        _project(instance, running, child_sort_name(instance.case))
+        _project(instance, running, "")  # a task it reaches now takes the child's name below
+        _name_new_tasks(instance)
         note_timer(instance.id, instance.next_timer_at)
         audit.record(
             "process.migrated",
             actor,
-            case=instance.case,
             instance=instance,
-            detail=f"{self.source.name}: version {self.source.number} to {self.target.number}. {reason}",
-            before={"version": self.source.number},
-            after={"version": self.target.number, "changes": result.changes},
+            detail=f"{self.name}: version {self.source_number} to {self.target_number}. {reason}",
+            before={"version": self.source_number},
+            after={"version": self.target_number, "changes": result.changes},
         )
         return Moved(instance_id, result)
+
+
+_OPEN_ROWS = select(
+    TASKS.c.id, TASKS.c.name, TASKS.c.form_key, TASKS.c.documentation, TASKS.c.lane,
+    TASKS.c.required_role, TASKS.c.process_name,
+).where(TASKS.c.instance_id == bindparam("p_instance"), TASKS.c.state == TaskState.OPEN)  # fmt: skip
 
 
 def _refresh_open_tasks(instance: ProcessInstance, running: RunningWorkflow) -> None:
     """Open task rows take what the new diagram says of their task (name, form, guidance, queue,
     role); who holds them and when they are due stay as they were."""
     ready = {t.id: t for t in running.ready_tasks()}
-    rows = db.session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.OPEN)
-    )
-    for row in rows:
+    for row in db.session.connection().execute(_OPEN_ROWS, {"p_instance": instance.id}):
         task = ready.get(row.id)
         if task is None:
             continue
@@ -118,8 +124,23 @@ def _refresh_open_tasks(instance: ProcessInstance, running: RunningWorkflow) -> 
         }
         if task.lane != row.lane:
             values["team_id"] = team_for_lane(task.lane)
-        if any(getattr(row, k) != v for k, v in values.items()):
-            db.session.execute(update(TASKS).where(TASKS.c.id == row.id).values(**values))
+        if any(getattr(row, k) != v for k, v in values.items() if k != "team_id") or "team_id" in values:
+            db.session.connection().execute(update(TASKS).where(TASKS.c.id == row.id).values(**values))
+
+
+def _name_new_tasks(instance: ProcessInstance) -> None:
+    """Tasks the move made ready were written without the child's name: add it (rarely any)."""
+    unnamed = (
+        db.session.connection()
+        .execute(select(TASKS.c.id).where(TASKS.c.instance_id == instance.id, TASKS.c.child_name == ""))
+        .first()
+    )
+    if unnamed is not None:
+        db.session.connection().execute(
+            update(TASKS)
+            .where(TASKS.c.instance_id == instance.id, TASKS.c.child_name == "")
+            .values(child_name=_child_sort_name_of(instance.case_id))
+        )
 
 
 def instances_on(version: ProcessVersion, limit: int | None = None) -> list[int]:
