@@ -16,7 +16,7 @@ from app.accounts.forms import ConfirmForm
 from app.models import ProcessDraft, ProcessVersion, Role
 from app.processes.files import download
 from app.processes.publishing import PublishRefused
-from app.revisions import services
+from app.revisions import diff, services
 from app.revisions.forms import NoteForm, UploadForm
 from app.workflow import Problem
 
@@ -234,3 +234,59 @@ def save(draft_id: int) -> tuple[Response, int]:
     except services.DraftRefused as exc:
         return jsonify(saved=False, problems=[p.as_json() for p in exc.problems]), 422
     return jsonify(saved=True, problems=[p.as_json() for p in checked.problems]), 200
+
+
+def _compare_page(name: str, old: tuple[str, str, str], new: tuple[str, str, str], **labels: Any) -> str:
+    changes = diff.compare(old, new)
+    return render_template("revisions/compare.html", name=name, changes=changes, **labels)
+
+
+@bp.get("/<process_id>/compare")
+@owners
+def compare(process_id: str) -> Page:
+    """Two versions side by side: what the newer one added, removed and changed."""
+    versions = services.versions_of(process_id)
+    if not versions:
+        abort(404)
+    numbers = [v.number for v in versions]
+    newest = max(numbers)
+    to_number = request.args.get("to", type=int) or newest
+    from_number = request.args.get("from", type=int) or max(
+        (n for n in numbers if n < to_number), default=to_number
+    )
+    old, new = _version(process_id, from_number), _version(process_id, to_number)
+    return _compare_page(
+        new.name,
+        (old.bpmn_xml, old.dmn_xml, old.forms_json),
+        (new.bpmn_xml, new.dmn_xml, new.forms_json),
+        old_label=f"Version {old.number}",
+        new_label=f"Version {new.number}",
+        old_url=url_for("processes.diagram", process_id=process_id, number=old.number),
+        new_url=url_for("processes.diagram", process_id=process_id, number=new.number),
+        versions=versions,
+        process_id=process_id,
+        from_number=old.number,
+        to_number=new.number,
+    )
+
+
+@bp.get("/drafts/<int:draft_id>/compare")
+@owners
+def compare_draft(draft_id: int) -> Page:
+    """A draft against the version it started from (or the current one)."""
+    draft = _draft(draft_id)
+    base = draft.base_version or services.current_of(draft.process_id)
+    if base is None:
+        flash("This draft adds a new process: there is no version to compare it with")
+        return redirect(url_for("revisions.draft_page", draft_id=draft.id))
+    return _compare_page(
+        draft.name,
+        (base.bpmn_xml, base.dmn_xml, base.forms_json),
+        (draft.bpmn_xml, draft.dmn_xml, draft.forms_json),
+        old_label=f"Version {base.number}",
+        new_label=f"Draft {draft.id}",
+        old_url=url_for("processes.diagram", process_id=base.process_id, number=base.number),
+        new_url=url_for("revisions.diagram", draft_id=draft.id),
+        draft=draft,
+        process_id=draft.process_id,
+    )

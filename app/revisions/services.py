@@ -208,3 +208,7 @@ def find_version(process_id: str, number: int) -> ProcessVersion | None:
     return db.session.scalar(
         select(ProcessVersion).where(ProcessVersion.process_id == process_id, ProcessVersion.number == number)
     )
+
+
+def current_of(process_id: str) -> ProcessVersion | None:
+    return _current(process_id)
