@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 
 from app import audit
 from app.extensions import db, table_of
+from app.formkit.definitions import FormBundle
 from app.jobs import Each
 from app.models import (
     Case,
@@ -27,6 +28,7 @@ from app.models import (
     User,
 )
 from app.transactions import Refusal
+from app.workflow import ParsedDiagram
 from app.workflow.migration import MoveCheck, Mover, instances_on
 
 RUNS = table_of(MigrationRun)
@@ -93,7 +95,17 @@ def _chosen(
 
 def dry_run(source: ProcessVersion, target: ProcessVersion, references: list[str]) -> list[InstanceCheck]:
     """Instance by instance: could it move, why not, what would change (nothing is written)."""
-    mover = Mover(source, target)
+    return _checks(Mover(source, target), source, references)
+
+
+def dry_run_against(
+    source: ProcessVersion, diagram: ParsedDiagram, forms: FormBundle, label: str
+) -> list[InstanceCheck]:
+    """The same for a draft: could the source's running cases move to it, once published?"""
+    return _checks(Mover.against(source, diagram, forms, label), source, [])
+
+
+def _checks(mover: Mover, source: ProcessVersion, references: list[str]) -> list[InstanceCheck]:
     ids = _chosen(source, references)[:DRY_RUN_SHOWN]
     found = []
     for instance in db.session.scalars(

@@ -11,9 +11,11 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
+from app import audit
 from app.access import me, roles
 from app.accounts.forms import ConfirmForm
 from app.models import ProcessDraft, ProcessVersion, Role
+from app.moves import services as moves
 from app.processes.files import download
 from app.processes.publishing import PublishRefused
 from app.revisions import diff, services
@@ -289,4 +291,20 @@ def compare_draft(draft_id: int) -> Page:
         new_url=url_for("revisions.diagram", draft_id=draft.id),
         draft=draft,
         process_id=draft.process_id,
+    )
+
+
+@bp.get("/drafts/<int:draft_id>/running")
+@owners
+def against_running(draft_id: int) -> Page:
+    """Could the cases running on the current version move to this draft, and what would change?"""
+    draft = _draft(draft_id)
+    checked = services.recheck(draft, me())
+    current = services.current_of(draft.process_id)
+    checks = None
+    if checked.diagram is not None and checked.forms is not None and current is not None:
+        checks = moves.dry_run_against(current, checked.diagram, checked.forms, f"draft {draft.id}")
+        audit.record_view("moves.viewed", me(), [c.case_id for c in checks], page=request.full_path)
+    return render_template(
+        "revisions/against_running.html", draft=draft, current=current, checks=checks, errors=checked.errors
     )

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select, update
 
 from app import audit
-from app.engine import RunningWorkflow
+from app.engine import ParsedDiagram, RunningWorkflow
 from app.engine.migration import MoveCheck, VersionChange
 from app.extensions import db, table_of
+from app.formkit.definitions import FormBundle
 from app.models import HumanTask, InstanceStatus, ProcessInstance, ProcessVersion, TaskState, User
 from app.workflow.instances import _child_sort_name_of, _project, _state_of, lock_instance
 from app.workflow.library import get_engine, get_library, team_for_lane
@@ -41,10 +42,22 @@ class Mover:
         library = get_library()
         # Plain values, not the rows: a batch commits after each instance, which expires rows.
         self.source_id, self.source_number = source.id, source.number
-        self.target_id, self.target_number = target.id, target.number
+        self.target_id: int | None = target.id
+        self.target_number: int | str = target.number
         self.name = source.name
         self.change = VersionChange(library.diagram_for(source), library.diagram_for(target))
         self.forms = library.forms_for_version_id(target.id)
+
+    @classmethod
+    def against(cls, source: ProcessVersion, diagram: ParsedDiagram, forms: FormBundle, label: str) -> Mover:
+        """A Mover that only checks: could the source's instances move to a diagram not yet
+        published (a draft)? `label` names it in reasons."""
+        mover = cls.__new__(cls)
+        mover.source_id, mover.source_number, mover.name = source.id, source.number, source.name
+        mover.target_id, mover.target_number = None, label
+        mover.change = VersionChange(get_library().diagram_for(source), diagram)
+        mover.forms = forms
+        return mover
 
     def _load(self, instance: ProcessInstance) -> RunningWorkflow:
         return get_engine().load(instance.state, self.change.old)
@@ -67,13 +80,15 @@ class Mover:
         for bpmn_id, form_key in result.open_forms.items():
             if form_key and form_key not in self.forms.forms:
                 result.refuse(
-                    f"Its open task ({bpmn_id}) would show the form '{form_key}', which version "
-                    f"{self.target_number} does not define"
+                    f"Its open task ({bpmn_id}) would show the form '{form_key}', which "
+                    f"{_named_target(self.target_number)} does not define"
                 )
         return result
 
     def move(self, instance_id: int, actor: User | None, reason: str) -> Moved:
         """Move one instance in the caller's transaction; nothing is written if it cannot move."""
+        if self.target_id is None:
+            raise ValueError("This comparison is with a draft: publish it before moving cases onto it")
         instance = lock_instance(instance_id)
         running = self._load(instance) if instance.process_version_id == self.source_id else None
         result = self.check(instance, running)
@@ -104,6 +119,10 @@ _OPEN_ROWS = select(
     TASKS.c.id, TASKS.c.name, TASKS.c.form_key, TASKS.c.documentation, TASKS.c.lane,
     TASKS.c.required_role, TASKS.c.process_name,
 ).where(TASKS.c.instance_id == bindparam("p_instance"), TASKS.c.state == TaskState.OPEN)  # fmt: skip
+
+
+def _named_target(label: int | str) -> str:
+    return f"version {label}" if isinstance(label, int) else label
 
 
 def _refresh_open_tasks(instance: ProcessInstance, running: RunningWorkflow) -> None:
