@@ -54,6 +54,7 @@ ACTION_LABELS = {
     "process.draft_saved": "Saved a draft of a process",
     "process.draft_checked": "Checked a draft of a process",
     "process.draft_deleted": "Deleted a draft of a process",
+    "process.draft_tested": "Started a test of a draft",
     "task.claimed": "Claimed a task",
     "task.released": "Released a task to the team queue",
     "task.assigned": "Assigned a task",

@@ -7,6 +7,7 @@ from app.models.meetings import MEETING_KINDS, Meeting
 from app.models.penalty_notices import NoticeStatus, PenaltyNotice  # noqa: F401
 from app.models.people import ApiToken, Role, Team, User, team_members
 from app.models.processes import (
+    DraftTrial,
     InstanceStatus,
     MigrationRun,
     MigrationStatus,
@@ -24,6 +25,7 @@ __all__ = [
     "AuditEvent",
     "Case",
     "Child",
+    "DraftTrial",
     "HumanTask",
     "Incident",
     "InstanceStatus",

@@ -149,3 +149,19 @@ class MigrationRun(Model):
     source_version: Mapped[ProcessVersion] = relationship(foreign_keys=[source_version_id])
     target_version: Mapped[ProcessVersion] = relationship(foreign_keys=[target_version_id])
     started_by: Mapped[User | None] = relationship()
+
+
+class DraftTrial(Model):
+    """A process owner's test run of a draft: the workflow as it stands (no case behind it), how far
+    its clock has been moved, and what happened at each step (JSON)."""
+
+    __tablename__ = "draft_trial"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("process_draft.id", ondelete="CASCADE"), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))  # the draft as it was tested
+    state: Mapped[bytes] = mapped_column(LargeBinary)
+    days_on: Mapped[int] = mapped_column(default=0)  # the test's clock: today plus this many days
+    log_json: Mapped[str] = mapped_column(Text, default="[]")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -7,11 +7,12 @@ import json
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from sqlalchemy import delete as delete_rows
 from sqlalchemy import select
 
 from app import audit
 from app.extensions import db
-from app.models import ProcessDraft, ProcessVersion, User
+from app.models import DraftTrial, ProcessDraft, ProcessVersion, User
 from app.processes.checks import Bundle, Checked, check
 from app.processes.publishing import Published, publish
 from app.processes.publishing import make_current as make_version_current
@@ -157,13 +158,20 @@ def publish_draft(draft: ProcessDraft, actor: User, note: str) -> Published:
     checked = check(bundle_of(draft))
     _keep_result(draft, checked)
     published = publish(checked, actor, note)  # PublishRefused keeps the draft (and rolls back)
+    _forget_trials(draft)
     db.session.delete(draft)
     return published
 
 
 def delete(draft: ProcessDraft, actor: User) -> None:
     audit.record("process.draft_deleted", actor, detail=f"{draft.name}: draft {draft.id}")
+    _forget_trials(draft)
     db.session.delete(draft)
+
+
+def _forget_trials(draft: ProcessDraft) -> None:
+    """A draft's tests go with it (the database's cascade too, where foreign keys are enforced)."""
+    db.session.execute(delete_rows(DraftTrial).where(DraftTrial.draft_id == draft.id))
 
 
 def problems_of(draft: ProcessDraft) -> list[Problem]:
