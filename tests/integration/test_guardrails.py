@@ -23,6 +23,7 @@ from app.extensions import db
 from app.models import AuditEvent, MigrationRun, MigrationStatus, Role, SchoolClosure, SchoolTerm
 from app.oversight.services import record_incident
 from app.revisions.services import create_from_version
+from app.revisions.trials import start as start_trial
 from app.timescales.settings import SETTINGS
 from app.transactions import commit_or_roll_back, in_own_transaction
 from app.workflow import instances
@@ -200,8 +201,10 @@ def walk_values(ctx, people) -> dict[str, str]:
         reason="The walk's batch",
     )
     db.session.add(run)
+    trial = start_trial(draft, people["owner"])
     db.session.commit()
     return {
+        "trial_id": str(trial.id),
         "draft_id": str(draft.id),
         "run_id": str(run.id),
         "reference": case.reference,
