@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import os
 import pickle
+import re
 import select
 import signal
 import subprocess
@@ -29,7 +30,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def plain_engine_message(exc: BaseException) -> str:
     """An unexpected engine error as a sentence: no object addresses, raw XML or class names."""
-    text = scrub(str(exc)).rstrip(".")
+    text = scrub(" ".join(str(a) for a in exc.args) if exc.args else str(exc)).replace("%r", "").rstrip(".")
+    text = re.sub(r"[(),']+", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
     if isinstance(exc, NotImplementedError):
         return f"The diagram uses something the engine does not support ({text or 'unnamed'})"
     if isinstance(exc, KeyError | AttributeError | TypeError | AssertionError | IndexError | ValueError):
@@ -161,7 +164,8 @@ def parse_in_worker(
     if kind == "timeout":
         return [
             Problem(
-                f"Reading the diagram took longer than {detail:g} seconds, so it was stopped. The engine "
+                f"Reading the diagram took longer than {detail:g} second{'s' * (detail != 1)}, so it was "
+                "stopped. The engine "
                 "cannot read a data object declared in a scope above the sub-process that uses it: "
                 "declare each data object in the process or sub-process whose tasks read it.",
                 "parse_timeout",

@@ -37,7 +37,10 @@ def read_bundle(path: Path, dmn: Path | None = None, forms: Path | None = None) 
     if forms is None:
         beside = [path.with_suffix(".json"), path.parent.parent / "forms" / f"{path.stem}.json"]
         forms = next((p for p in beside if p.exists()), None)
-    forms_text = forms.read_bytes().decode("utf-8", errors="replace") if forms else ""
+    try:
+        forms_text = forms.read_bytes().decode("utf-8-sig") if forms else ""
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{forms}: the forms file is not UTF-8 text; save it as UTF-8") from None
     return Bundle(path.name, path.read_bytes(), dmn.read_bytes() if dmn else b"", forms_text)
 
 
@@ -97,16 +100,25 @@ def publish_command(files: tuple[Path, ...], dmn: Path | None, forms: Path | Non
         clean_note(note)
     except PublishRefused as exc:
         raise click.UsageError(exc.problems[0].message) from None
-    results = _check_all(files, dmn, forms)
-    if any(not r.publishable for r in results):
-        click.echo("Nothing was published.")
-        raise SystemExit(1)
-    try:
-        published = [publish(checked, None, note) for checked in results]
-    except PublishRefused as exc:
-        db.session.rollback()
-        click.echo("\n".join(_say(p) for p in exc.problems) + "\nNothing was published.")
-        raise SystemExit(1) from None
+    if (dmn or forms) and len(files) != 1:
+        raise click.UsageError("--dmn and --forms go with one FILE")
+    # Each file is checked with the ones before it already published (in this transaction), so
+    # two files cannot both take the same hand-off message; any refusal publishes none.
+    published = []
+    for path in files:
+        checked = check(read_bundle(path, dmn, forms))
+        _report(path, checked)
+        if not checked.publishable:
+            db.session.rollback()
+            click.echo("Nothing was published.")
+            raise SystemExit(1)
+        try:
+            published.append(publish(checked, None, note))
+        except PublishRefused as exc:
+            db.session.rollback()
+            click.echo("\n".join(_say(p) for p in exc.problems) + "\nNothing was published.")
+            raise SystemExit(1) from None
+        db.session.flush()
     db.session.commit()
     for each in published:
         verb = "Made current again" if each.restored else "Published"

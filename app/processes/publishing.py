@@ -15,8 +15,8 @@ from app.extensions import db
 from app.models import MigrationRun, MigrationStatus, ProcessVersion, User
 from app.transactions import Refusal
 from app.workflow import Problem
-from app.workflow.library import content_hash_of
-from app.workflow.validation import Checked
+from app.workflow.library import content_hash_of, get_library
+from app.workflow.validation import Checked, message_problem_texts
 
 NOTE_MAX = 2000
 
@@ -91,6 +91,7 @@ def publish(checked: Checked, actor: User | None, note: str) -> Published:
         version.is_current = False
     if same is not None:
         same.is_current = True
+        db.session.flush()
         _audit("process.rolled_back", same, actor, note)
         return Published(same, restored=True)
     version = ProcessVersion(
@@ -126,8 +127,12 @@ def make_current(process_id: str, number: int, actor: User | None, note: str) ->
         raise _refuse(f"There is no version {number} of this process.", "no_version")
     if chosen.is_current:
         raise _refuse(f"Version {number} is already current.", "unchanged")
+    clashes = message_problem_texts(get_library().diagram_for(chosen))
+    if clashes:
+        raise PublishRefused([Problem(text, "message_receiver") for text in clashes])
     for version in versions:
         version.is_current = version is chosen
+    db.session.flush()
     _audit("process.rolled_back", chosen, actor, note)
     return chosen
 

@@ -253,9 +253,11 @@ def compare(process_id: str) -> Page:
     numbers = [v.number for v in versions]
     newest = max(numbers)
     to_number = request.args.get("to", type=int) or newest
+    to_number = to_number if to_number in numbers else newest
     from_number = request.args.get("from", type=int) or max(
         (n for n in numbers if n < to_number), default=to_number
     )
+    from_number = from_number if from_number in numbers else to_number
     old, new = _version(process_id, from_number), _version(process_id, to_number)
     return _compare_page(
         new.name,

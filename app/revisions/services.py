@@ -209,10 +209,12 @@ def make_current(version: ProcessVersion, actor: User, note: str) -> ProcessVers
 
 
 def find_draft(draft_id: int) -> ProcessDraft | None:
-    return db.session.get(ProcessDraft, draft_id)
+    return db.session.get(ProcessDraft, draft_id) if 0 < draft_id < 2**31 else None
 
 
 def find_version(process_id: str, number: int) -> ProcessVersion | None:
+    if not 0 < number < 2**31:  # a number from a URL: anything else is no version
+        return None
     return db.session.scalar(
         select(ProcessVersion).where(ProcessVersion.process_id == process_id, ProcessVersion.number == number)
     )

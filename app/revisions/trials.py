@@ -205,4 +205,4 @@ def _after_step(trial: DraftTrial, running: RunningWorkflow) -> None:
 
 
 def find(trial_id: int) -> DraftTrial | None:
-    return db.session.get(DraftTrial, trial_id)
+    return db.session.get(DraftTrial, trial_id) if 0 < trial_id < 2**31 else None

@@ -132,7 +132,7 @@ def _read_forms(
     return forms
 
 
-def message_problems_of(diagram: ParsedDiagram, index: ElementIndex) -> list[Problem]:
+def message_problem_texts(diagram: ParsedDiagram) -> list[str]:
     """A message that starts this process must start no other current process, and every message
     this process sends must start exactly one (this one or a current one)."""
     library = get_library()
@@ -141,29 +141,29 @@ def message_problems_of(diagram: ParsedDiagram, index: ElementIndex) -> list[Pro
         for v in db.session.scalars(select(ProcessVersion).where(ProcessVersion.is_current))
         if v.process_id != diagram.process_id
     ]
-    starters: dict[str, list[str]] = {}
+    starters: dict[str, list[ParsedDiagram]] = {}
     for each in [diagram, *others]:
         if each.start_message:
-            starters.setdefault(each.start_message, []).append(each.name)
+            starters.setdefault(each.start_message, []).append(each)
     problems = []
     if diagram.start_message and len(starters[diagram.start_message]) > 1:
+        clashing = ", ".join(
+            f"'{d.name}' ({d.process_id})" for d in starters[diagram.start_message] if d is not diagram
+        )
         problems.append(
-            index.about(
-                f"The message '{diagram.start_message}' that starts this process already starts "
-                f"{', '.join(n for n in starters[diagram.start_message] if n != diagram.name)}: a "
-                "hand-off would start both. Use a message of its own.",
-                "message_receiver",
-            )
+            f"The message '{diagram.start_message}' that starts this process already starts {clashing}: "
+            "a hand-off would start both. Use a message of its own."
         )
     for name in sorted(diagram.thrown_messages):
         count = len(starters.get(name, []))
         if count != 1:
             problems.append(
-                index.about(
-                    f"The process hands cases on with the message '{name}', which "
-                    + ("no process starts with" if count == 0 else f"{count} processes start with")
-                    + ": a hand-off must start exactly one process.",
-                    "message_receiver",
-                )
+                f"The process hands cases on with the message '{name}', which "
+                + ("no process starts with" if count == 0 else f"{count} processes start with")
+                + ": a hand-off must start exactly one process."
             )
     return problems
+
+
+def message_problems_of(diagram: ParsedDiagram, index: ElementIndex) -> list[Problem]:
+    return [index.about(text, "message_receiver") for text in message_problem_texts(diagram)]

@@ -75,7 +75,7 @@ def dialect_problems(process: etree._Element, index: ElementIndex) -> list[Probl
             problems += _binding_problems(element, index)
     bound = {p.element_id for p in problems if p.reason == "connector"}
     for task in process.iter(f"{B}serviceTask"):
-        if task.get("id") not in bound and task.find(f".//{{{SPIFF}}}serviceTaskOperator") is None:
+        if task.get("id") not in bound:
             problems.append(
                 index.problem(
                     task,

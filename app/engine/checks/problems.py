@@ -80,7 +80,12 @@ class ElementIndex:
     def about(self, message: str, reason: str, severity: Severity = "error") -> Problem:
         """A problem from a message that names its element in words (the product's older checks
         write "the user task 'Triage' (triage)" or just its name): pinned to that element."""
-        message = re.sub(rf"^{re.escape(self.filename)}: ", "", message)
+        prefix = re.match(r"^(\S+\.(?:bpmn|dmn|json)): ", message)
+        file = prefix.group(1) if prefix else self.filename
+        message = message[prefix.end() :] if prefix else message
+        message = message[:1].upper() + message[1:]
+        if file != self.filename:  # about the forms or the decision tables, not the diagram
+            return Problem(message, reason, file.rsplit("/", 1)[-1], severity=severity)
         for found in re.finditer(r"\(([A-Za-z_][\w.\-]*)\)", message):
             if found.group(1) in self.by_id:
                 return self.problem(self.by_id[found.group(1)], message, reason, severity)

@@ -14,6 +14,24 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
+_PROLOG_ITEM = re.compile(
+    rb"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>)", re.DOTALL | re.IGNORECASE
+)
+
+
+_START_TAG = re.compile(rb"<[A-Za-z_:]")
+
+
+def _root_start(body: bytes) -> int:
+    """Where the root element starts: a document type declaration can only come before it (one
+    quoted in a comment or CDATA later on is text)."""
+    position = 0
+    while match := _PROLOG_ITEM.match(body, position):
+        position = match.end()
+    start = _START_TAG.search(body, position)
+    return start.start() if start else len(body)
+
+
 class Unreadable(Exception):
     """The file cannot be read as a diagram; `problem` says why."""
 
@@ -59,7 +77,7 @@ def read_xml(data: bytes, filename: str, max_bytes: int, what: str = "diagram") 
             "not_utf8",
             line,
         ) from None
-    doctype = _DOCTYPE.search(body)
+    doctype = _DOCTYPE.search(body, 0, _root_start(body))
     if doctype:
         line = body[: doctype.start()].count(b"\n") + 1
         raise refuse(

@@ -145,6 +145,16 @@ def _scope_problems(scope: etree._Element, index: ElementIndex) -> list[Problem]
             continue
         if _is_event_subprocess(node) or node.get("isForCompensation") == "true":
             continue
+        if _has(node, "compensateEventDefinition"):
+            problems.append(
+                index.problem(
+                    node,
+                    f"{describe(node, capital=True)} is a compensation event, which the engine does not "
+                    "run. Model what should happen with a task after the step, or an escalation.",
+                    "unsupported_event",
+                )
+            )
+            continue
         if not out and not _is_link_throw(node):
             problems.append(
                 index.problem(
