@@ -128,8 +128,9 @@ class VersionChange:
         their due dates; the engine then runs to the next wait, as after any step."""
         workflow = running._wf
         top, subs = self._diffs(running)
+        # By task: a timer keeps its task when the engine matches it to a renamed or redrawn one.
         timers = {
-            (task.workflow.spec.name, task.task_spec.name): dict(task.internal_data)
+            task.id: dict(task.internal_data)
             for task in workflow.get_tasks(state=SpiffState.WAITING)
             if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
         }
@@ -142,7 +143,7 @@ class VersionChange:
                 migrate_workflow(diff, sub, self.new.subprocess_specs.get(sub.spec.name))
             workflow.subprocess_specs = self.new.subprocess_specs
             for task in workflow.get_tasks(state=SpiffState.WAITING):
-                saved = timers.get((task.workflow.spec.name, task.task_spec.name))
+                saved = timers.get(task.id)
                 if saved is not None:
                     task.internal_data.update(saved)
         except EngineError:

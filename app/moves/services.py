@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 
@@ -27,12 +27,13 @@ from app.models import (
     ProcessVersion,
     User,
 )
+from app.processes.publishing import MOVING_STALE_AFTER
 from app.transactions import Refusal
 from app.workflow import ParsedDiagram
 from app.workflow.migration import MoveCheck, Mover, instances_on
 
 RUNS = table_of(MigrationRun)
-STALE_AFTER = timedelta(minutes=10)  # a running batch with no progress for this long has died
+STALE_AFTER = MOVING_STALE_AFTER  # a running batch with no progress for this long has died
 REFUSED_KEPT = 1000  # instances listed with their reason on the batch's page; the rest counted
 DRY_RUN_SHOWN = 500
 

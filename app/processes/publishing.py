@@ -7,6 +7,7 @@ Nothing here commits: the request edge or the command does, so a refusal leaves 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -19,6 +20,7 @@ from app.workflow.library import content_hash_of, get_library
 from app.workflow.validation import Checked, message_problem_texts
 
 NOTE_MAX = 2000
+MOVING_STALE_AFTER = timedelta(minutes=10)  # a batch of moves with no progress for this long died
 
 
 class PublishRefused(Refusal):
@@ -52,7 +54,9 @@ class Published:
 def _refuse_while_moving(process_id: str) -> None:
     moving = db.session.scalar(
         select(MigrationRun.id).where(
-            MigrationRun.process_id == process_id, MigrationRun.status == MigrationStatus.RUNNING
+            MigrationRun.process_id == process_id,
+            MigrationRun.status == MigrationStatus.RUNNING,
+            MigrationRun.updated_at > datetime.now(UTC) - MOVING_STALE_AFTER,  # else it died
         )
     )
     if moving is not None:

@@ -116,7 +116,7 @@ class Mover:
 
 
 _OPEN_ROWS = select(
-    TASKS.c.id, TASKS.c.name, TASKS.c.form_key, TASKS.c.documentation, TASKS.c.lane,
+    TASKS.c.id, TASKS.c.bpmn_id, TASKS.c.name, TASKS.c.form_key, TASKS.c.documentation, TASKS.c.lane,
     TASKS.c.required_role, TASKS.c.process_name,
 ).where(TASKS.c.instance_id == bindparam("p_instance"), TASKS.c.state == TaskState.OPEN)  # fmt: skip
 
@@ -134,6 +134,7 @@ def _refresh_open_tasks(instance: ProcessInstance, running: RunningWorkflow) -> 
         if task is None:
             continue
         values: dict[str, object] = {
+            "bpmn_id": task.bpmn_id,  # the engine may match a task to a redrawn one with a new id
             "name": task.name,
             "form_key": task.form_key,
             "documentation": task.documentation,

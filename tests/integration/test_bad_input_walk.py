@@ -29,8 +29,11 @@ from app.auth.services import create_api_token, find_user_by_email
 from app.demo import load_demo
 from app.extensions import db
 from app.formkit.fields import GovDateField, GovFloatField
-from app.models import Case, HumanTask, SchoolClosure, TaskState, User
+from app.models import Case, HumanTask, MigrationRun, MigrationStatus, SchoolClosure, TaskState, User
+from app.revisions.services import create_from_version
+from app.revisions.trials import start as start_trial
 from app.timescales.settings import SETTINGS
+from app.workflow.library import current_version
 from tests.conftest import _empty_tables, login
 from tests.fixtures.forms import shipped_form
 
@@ -204,7 +207,24 @@ def walker(app: Flask) -> Iterator[Walker]:
         task = db.session.scalars(select(HumanTask).where(HumanTask.state == TaskState.OPEN)).first()
         case = db.session.scalars(select(Case)).first()
         assert task is not None and case is not None
+        owner = find_user_by_email("owner@example.org")
+        assert owner is not None
+        referral = current_version("referral_to_early_help")
+        draft = create_from_version(referral, owner)
+        trial = start_trial(draft, owner)
+        run = MigrationRun(
+            process_id=referral.process_id,
+            source_version=referral,
+            target_version=referral,
+            status=MigrationStatus.FINISHED,
+            reason="The walk's batch",
+        )
+        db.session.add(run)
+        db.session.flush()
         samples = {
+            "draft_id": str(draft.id),
+            "trial_id": str(trial.id),
+            "run_id": str(run.id),
             "reference": case.reference,
             "task_id": task.id,
             "term_id": str(closure.term_id),
