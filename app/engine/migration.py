@@ -120,7 +120,7 @@ class VersionChange:
                     result.changes.append(f"Its waiting timer {_named(task.task_spec)} keeps its due date")
         added = [s for s in self.spec_diff.added if _is_visible(s)]
         if added and result.can_move:
-            result.changes.append("New steps the process may reach: " + ", ".join(_named(s) for s in added))
+            result.changes.append("The new version adds the steps " + ", ".join(_named(s) for s in added))
         return result
 
     def move(self, running: RunningWorkflow) -> None:
