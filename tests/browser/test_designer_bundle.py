@@ -345,6 +345,9 @@ def test_problems_of_a_refused_draft_are_listed_and_select_their_element(watched
     page.get_by_role("link", name="Triage names no form").click()
     page.wait_for_function(SELECTED, arg="triage")
     page.locator(".bio-properties-panel-header-label", has_text="Triage the referral").wait_for()
+    page.locator(".bio-properties-panel-group-header", has_text="Casework").click()
+    assert page.get_by_label("Form", exact=True).input_value() == "referral.triage"
+    assert page.get_by_label("Due date").input_value() == "add_working_days(referral_date, 1)"
 
     page.get_by_role("link", name="Consent may be late").click()
     seek_consent = page.locator(".djs-element[data-element-id='seek_consent']")
@@ -451,6 +454,56 @@ def test_forms_can_be_edited_added_and_removed_keeping_what_the_editor_does_not_
     assert edited["components"][1:] == before["components"][1:]
     new = saved["forms"][-1]
     assert new["components"] == [] and new["type"] == "default"
+    watched.assert_clean()
+
+
+UNKNOWN_KEYS_FORMS = {
+    "process": "small",
+    "x_wrapper": {"kept": True},
+    "forms": [
+        {
+            "type": "default",
+            "id": "small.first",
+            "schemaVersion": 19,
+            "x_form": "kept",
+            "components": [
+                {
+                    "key": "a",
+                    "type": "textfield",
+                    "label": "A",
+                    "x_component": {"deep": [1, 2]},
+                    "validate": {"required": True, "x_rule": "a_rule"},
+                    "properties": {"requiredMessage": "Enter A"},
+                },
+                {
+                    "key": "b",
+                    "type": "radio",
+                    "label": "B",
+                    "values": [{"label": "Yes", "value": "yes"}],
+                    "id": "Own_id",
+                },
+            ],
+        },
+        # not a form the editor can open (no "type"): kept as it is
+        {"id": "small.odd", "components": [{"key": "c", "type": "textfield"}]},
+    ],
+}
+
+
+def test_the_form_editor_keeps_what_it_does_not_know_and_what_it_cannot_open(watched, harness) -> None:
+    bundle = _small_bundle()
+    bundle["forms_json"] = json.dumps(UNKNOWN_KEYS_FORMS)
+    page = _open_designer(watched, harness, bundle)
+    page.get_by_role("tab", name="Forms").click()
+    page.locator(".app-designer__form-editor .fjs-form-field").first.wait_for()
+    page.locator(".app-form-list__select", has_text="small.odd").click()
+    page.get_by_text("The form small.odd cannot be opened in the editor").wait_for()
+    assert not page.locator(".app-designer__form-editor").is_visible()
+    page.locator(".app-form-list__select", has_text="small.first").click()
+    page.locator(".app-designer__form-editor .fjs-form-field").first.wait_for()
+    _save(page)
+    page.get_by_role("status").filter(has_text="Saved").wait_for()
+    assert json.loads(_saved_payload(harness)["forms_json"]) == UNKNOWN_KEYS_FORMS
     watched.assert_clean()
 
 

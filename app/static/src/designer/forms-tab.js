@@ -2,7 +2,7 @@
 // editor for the selected one on the right. forms-model.js keeps what the editor does not know.
 import { FormEditor, schemaVersion } from '@bpmn-io/form-js-editor'
 
-import { parseFormsJson, prepareForEditor, recordBaseline, restore, serialiseFormsJson } from './forms-model.js'
+import { forEditor, fromEditor, parseFormsJson, serialiseFormsJson } from './forms-model.js'
 import { element } from './dom.js'
 
 const FORM_ID = /^[A-Za-z_][A-Za-z0-9_.-]*$/
@@ -26,10 +26,11 @@ export function createFormsTab (panel, formsJson, { onChange }) {
   propertiesElement.setAttribute('role', 'region')
   propertiesElement.setAttribute('aria-label', 'Properties of the selected form field')
   const empty = element('p', { className: 'govuk-body' }, 'This process has no forms yet.')
+  const problem = element('p', { className: 'govuk-error-message app-designer__form-problem', hidden: true })
   panel.append(element('div', { className: 'app-designer__forms' },
     element('div', { className: 'app-designer__form-list' },
       element('h2', { className: 'govuk-heading-s' }, 'Forms'), list, empty, addGroup, addButton),
-    editorElement, propertiesElement))
+    problem, editorElement, propertiesElement))
 
   const editor = new FormEditor({ container: editorElement, propertiesPanel: { parent: propertiesElement } })
 
@@ -37,20 +38,29 @@ export function createFormsTab (panel, formsJson, { onChange }) {
     if (open === entry) { return }
     keepOpenForm()
     open = entry
+    problem.hidden = true
     render()
     if (!entry) { return }
-    if (!entry.prepared) { entry.prepared = prepareForEditor(entry.original) }
-    await editor.importSchema(entry.exported || entry.prepared.schema)
-    if (!entry.prepared.differences) { recordBaseline(entry.prepared, editor.saveSchema()) }
+    try {
+      await editor.importSchema(entry.exported || forEditor(entry.original))
+      entry.imported = true
+    } catch (error) {
+      // the form stays as it was, and is saved as it was
+      entry.imported = false
+      problem.textContent = 'The form ' + entry.id + ' cannot be opened in the editor (' + error.message + '). It is kept as it is.'
+      problem.hidden = false
+      editorElement.hidden = true
+      propertiesElement.hidden = true
+    }
   }
 
   function keepOpenForm () {
-    if (open && open.prepared && open.prepared.differences) { open.exported = editor.saveSchema() }
+    if (open && open.imported) { open.exported = editor.saveSchema() }
   }
 
   function schemaOf (entry) {
-    if (!entry.prepared || !entry.prepared.differences) { return entry.original }
-    return restore(entry.prepared, entry === open ? editor.saveSchema() : entry.exported)
+    if (entry === open && entry.imported) { return fromEditor(editor.saveSchema()) }
+    return entry.exported ? fromEditor(entry.exported) : entry.original
   }
 
   function render () {
