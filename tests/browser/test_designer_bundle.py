@@ -250,6 +250,16 @@ def test_the_viewer_draws_zooms_marks_counts_and_adds_a_minimap_to_large_diagram
     assert page.locator("#large .djs-minimap.open").is_visible()
     assert page.locator("#large").get_attribute("class").split().count("app-diagram--minimap") == 1
     assert not page.locator("#small .djs-minimap").is_visible()
+    # in a small frame it starts closed, and opens from the keyboard
+    page.locator("#large-small[data-drawn='true']").wait_for()
+    assert page.locator("#large-small .djs-minimap").is_visible()
+    assert page.locator("#large-small .djs-minimap.open").count() == 0
+    toggle = page.locator("#large-small").get_by_role("button", name="Minimap")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#large-small .djs-minimap.open").is_visible()
+    assert toggle.get_attribute("aria-expanded") == "true"
     watched.assert_clean()
 
 

@@ -36,3 +36,22 @@ function describe (container) {
   const label = container.getAttribute('aria-label') || 'The diagram'
   return label.charAt(0).toLowerCase() + label.slice(1)
 }
+
+/** diagram-js-minimap's open/close control is a <div>: make it a button for the keyboard and
+ * for assistive technology too. */
+export function makeMinimapToggleAccessible (container, diagram) {
+  const toggle = container.querySelector('.djs-minimap .toggle')
+  if (!toggle) { return }
+  const minimap = diagram.get('minimap')
+  toggle.setAttribute('role', 'button')
+  toggle.setAttribute('aria-label', 'Minimap')
+  toggle.tabIndex = 0
+  const state = function () { toggle.setAttribute('aria-expanded', String(minimap.isOpen())) }
+  toggle.addEventListener('keydown', function (event) {
+    if (event.key !== 'Enter' && event.key !== ' ') { return }
+    event.preventDefault()
+    minimap.toggle()
+  })
+  diagram.get('eventBus').on('minimap.toggle', state)
+  state()
+}

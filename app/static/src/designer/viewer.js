@@ -5,7 +5,7 @@ import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer'
 import minimapModule from 'diagram-js-minimap'
 
 import { addCounts, addMarkers, jsonAttribute } from './markers.js'
-import { addZoomControls } from './viewer-controls.js'
+import { addZoomControls, makeMinimapToggleAccessible } from './viewer-controls.js'
 
 import 'bpmn-js/dist/assets/diagram-js.css'
 import 'bpmn-js/dist/assets/bpmn-js.css'
@@ -14,7 +14,7 @@ import './markers.css'
 import './viewer.css'
 
 // A diagram with more flow elements than this (tasks, events, gateways, sequence flows…)
-// gets a minimap.
+// gets a minimap (closed at first in an .app-diagram--small frame).
 export const MINIMAP_ABOVE = 25
 
 function draw (container) {
@@ -33,7 +33,9 @@ function draw (container) {
       viewer.get('canvas').zoom('fit-viewport', 'auto')
       if (countFlowElements(viewer) > MINIMAP_ABOVE) {
         container.classList.add('app-diagram--minimap')
-        viewer.get('minimap').open()
+        makeMinimapToggleAccessible(container, viewer)
+        // in a small frame the minimap would hide most of the diagram: it starts closed there
+        if (!container.classList.contains('app-diagram--small')) { viewer.get('minimap').open() }
       }
       addMarkers(viewer, jsonAttribute(container, 'data-markers'))
       if (addCounts(viewer, jsonAttribute(container, 'data-counts'))) {
