@@ -404,6 +404,58 @@ def test_the_modelers_menus_draw_under_the_policy(watched, harness) -> None:
     watched.assert_clean()
 
 
+def _leaving_asks(page: Any) -> bool:
+    """Closes the page as a person would; answers whether the browser asked first."""
+    asked: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        asked.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    with page.expect_event("close"):
+        page.close(run_before_unload=True)
+    return asked == ["beforeunload"]
+
+
+def _edit_a_form(page: Any) -> None:
+    page.get_by_role("tab", name="Forms").click()
+    page.locator(".app-designer__form-editor .fjs-form-field").first.click()
+    properties = page.locator(".app-designer__form-properties")
+    properties.locator(".bio-properties-panel-group-header", has_text="General").click()
+    properties.locator("[data-entry-id='label'] .cm-content").click()
+    page.keyboard.type("!")
+
+
+def _edit_the_diagram(page: Any) -> None:
+    page.locator(".djs-element[data-element-id='do_it']").click()
+    page.locator(".bio-properties-panel-group-header", has_text="Casework").click()
+    page.get_by_label("Role").fill("manager")
+    page.get_by_label("Role").press("Tab")
+
+
+def test_leaving_with_unsaved_changes_asks_first(watched, harness, browser) -> None:
+    page = _open_designer(watched, harness, _bundle("referral_to_early_help"))
+    page.get_by_role("tab", name="Forms").click()  # opening forms in the editor is no change
+    page.locator(".app-designer__form-editor .fjs-form-field").first.wait_for()
+    page.get_by_role("tab", name="Diagram").click()
+    watched.assert_clean()
+    assert not _leaving_asks(page)
+
+    for edit, bundle in (
+        (_edit_a_form, _bundle("referral_to_early_help")),
+        (_edit_the_diagram, _small_bundle()),
+    ):
+        context = browser.new_context(base_url=harness.url, viewport={"width": 1400, "height": 1000})
+        edited = Watched(context.new_page())
+        page = _open_designer(edited, harness, bundle)
+        edit(page)
+        page.wait_for_timeout(500)  # the panels' inputs are debounced
+        edited.assert_clean()
+        assert _leaving_asks(page), edit.__name__
+        context.close()
+
+
 # The designer: forms and decision tables ######################################################
 
 

@@ -75,6 +75,7 @@ async function mount (root) {
   tabs.show('diagram')
   notices.importWarnings('diagram', await diagram.open(bundle.bpmn_xml))
   diagram.modeler.on('commandStack.changed', changed)
+  forms.onEdit(changed)
   if (bundle.dmn_xml) {
     notices.importWarnings('decision tables file', await decisions.open(bundle.dmn_xml))
   }
@@ -128,7 +129,10 @@ async function mount (root) {
   })
 
   window.addEventListener('beforeunload', function (event) {
-    if (dirty) { event.preventDefault() }
+    if (dirty) {
+      event.preventDefault()
+      event.returnValue = ''
+    }
   })
   root.setAttribute('data-ready', 'true')
 }

@@ -108,6 +108,7 @@ export function createFormsTab (panel, formsJson, { onChange }) {
 
   render()
   return {
+    onEdit: function (callback) { editor.on('commandStack.changed', callback) },
     ids: function () { return entries.map(function (e) { return e.id }) },
     shown: function () { if (!open && entries.length) { select(entries[0]) } },
     select: function (id) { return select(entries.find(function (e) { return e.id === id }) || null) },
