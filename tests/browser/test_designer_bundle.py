@@ -354,6 +354,7 @@ def test_problems_of_a_refused_draft_are_listed_and_select_their_element(watched
 
     page.get_by_role("link", name="Triage names no form").click()
     page.wait_for_function(SELECTED, arg="triage")
+    assert page.evaluate("document.activeElement.closest('#app-designer-canvas') !== null")
     page.locator(".bio-properties-panel-header-label", has_text="Triage the referral").wait_for()
     page.locator(".bio-properties-panel-group-header", has_text="Casework").click()
     assert page.get_by_label("Form", exact=True).input_value() == "referral.triage"

@@ -2,6 +2,7 @@
 // "Casework" group) and the spiffworkflow extension, so what the product reads round-trips.
 import Modeler from 'bpmn-js/lib/Modeler'
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel'
+import { getBBox } from 'diagram-js/lib/util/Elements'
 
 import caseworkPropertiesModule from './casework-provider.js'
 import { addMarkers, removeMarkers } from './markers.js'
@@ -51,7 +52,7 @@ export function createDiagramTab (panel, { formIds }) {
       const element = modeler.get('elementRegistry').get(id)
       if (!element) { return false }
       modeler.get('selection').select(element)
-      modeler.get('canvas').scrollToElement(element)
+      centre(modeler.get('canvas'), element)
       return true
     },
 
@@ -66,8 +67,22 @@ export function createDiagramTab (panel, { formIds }) {
       modeler.get('canvas').resized()
     },
 
+    /** Moves focus (and so the page's scroll) to the canvas, where the modeler's keys work. */
     focus: function () {
-      canvasElement.querySelector('.djs-container')?.focus()
+      const svg = canvasElement.querySelector('.djs-container > svg') // diagram-js makes it focusable
+      if (svg) { svg.focus() }
     }
   }
+}
+
+// Scrolls the element to the middle of the canvas (clear of the palette), keeping the zoom.
+function centre (canvas, element) {
+  const box = getBBox(element)
+  const viewbox = canvas.viewbox()
+  canvas.viewbox({
+    x: box.x + box.width / 2 - viewbox.width / 2,
+    y: box.y + box.height / 2 - viewbox.height / 2,
+    width: viewbox.width,
+    height: viewbox.height
+  })
 }
