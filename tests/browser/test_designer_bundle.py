@@ -296,6 +296,47 @@ def test_editing_a_user_tasks_form_and_due_date_posts_them_in_the_diagram(watche
     watched.assert_clean()
 
 
+def _casework(page: Any, element_id: str) -> None:
+    # Clicked off-centre, clear of the previous selection's context pad. A straight sequence
+    # flow has a flat box, which Playwright would call invisible, so the mouse clicks itself.
+    box = page.locator(f".djs-element[data-element-id='{element_id}']").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.5)
+    header = page.locator(".bio-properties-panel-group-header", has_text="Casework")
+    if "open" not in (header.get_attribute("class") or "").split():  # the panel remembers it open
+        header.click()
+
+
+def test_the_casework_group_edits_conditions_scripts_and_message_payloads(watched, harness) -> None:
+    page = _open_designer(watched, harness, _small_bundle())
+    _casework(page, "flow_yes")
+    page.get_by_label("Condition").fill("answer == 'yes'")
+    _casework(page, "tally")
+    page.get_by_label("Script").fill("total = 1 + 1")
+    _casework(page, "end_message")
+    page.get_by_label("Message payload").fill('{"referral_date": today()}')
+    _casework(page, "do_it")  # the last field is written when it loses focus
+    page.wait_for_timeout(500)
+    _save(page)
+    page.get_by_role("status").filter(has_text="Saved").wait_for()
+
+    root = _parse(_saved_payload(harness)["bpmn_xml"])
+    condition = root.find(".//bpmn:sequenceFlow[@id='flow_yes']/bpmn:conditionExpression", NS)
+    assert condition is not None and condition.text == "answer == 'yes'"
+    assert condition.get("{http://www.w3.org/2001/XMLSchema-instance}type") == "bpmn:tFormalExpression"
+    assert root.findtext(".//bpmn:scriptTask[@id='tally']/bpmn:script", namespaces=NS) == "total = 1 + 1"
+    payload = "bpmn:messageEventDefinition/bpmn:extensionElements/spiff:messagePayload"
+    assert root.findtext(f".//bpmn:endEvent[@id='end_message']/{payload}", namespaces=NS) == (
+        '{"referral_date": today()}'
+    )
+    # the gateway's default flow has no condition to fill in by mistake
+    box = page.locator(".djs-element[data-element-id='flow_no']").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.7)
+    page.wait_for_function(SELECTED, arg="flow_no")
+    page.locator(".bio-properties-panel-header-type", has_text="Default flow").wait_for()
+    assert page.locator(".bio-properties-panel-group-header", has_text="Casework").count() == 0
+    watched.assert_clean()
+
+
 @pytest.mark.parametrize("process", SHIPPED)
 def test_a_shipped_pathway_saved_unedited_keeps_what_the_product_reads(watched, harness, process) -> None:
     bundle = _bundle(process)

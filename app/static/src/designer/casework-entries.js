@@ -55,8 +55,10 @@ function messageThrowDefinition (element) {
   }) || null
 }
 
+// a flow out of an exclusive or inclusive gateway that is not the gateway's default
 function fromGateway (flow) {
-  return flow.sourceRef && (is(flow.sourceRef, 'bpmn:ExclusiveGateway') || is(flow.sourceRef, 'bpmn:InclusiveGateway'))
+  const source = flow.sourceRef
+  return source && (is(source, 'bpmn:ExclusiveGateway') || is(source, 'bpmn:InclusiveGateway')) && source.default !== flow
 }
 
 function FormKeySelect ({ element, id }) {
