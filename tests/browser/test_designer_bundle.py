@@ -306,7 +306,7 @@ def _casework(page: Any, element_id: str) -> None:
         header.click()
 
 
-def test_the_casework_group_edits_conditions_scripts_and_message_payloads(watched, harness) -> None:
+def test_the_panel_edits_conditions_scripts_message_payloads_and_timers(watched, harness) -> None:
     page = _open_designer(watched, harness, _small_bundle())
     _casework(page, "flow_yes")
     page.get_by_label("Condition").fill("answer == 'yes'")
@@ -314,6 +314,12 @@ def test_the_casework_group_edits_conditions_scripts_and_message_payloads(watche
     page.get_by_label("Script").fill("total = 1 + 1")
     _casework(page, "end_message")
     page.get_by_label("Message payload").fill('{"referral_date": today()}')
+    # timers are the standard panel's "Timer" group
+    box = page.locator(".djs-element[data-element-id='wait_a_day']").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.5)
+    page.locator(".bio-properties-panel-group-header", has_text="Timer").click()
+    page.get_by_label("Type").select_option("timeDate")
+    page.get_by_label("Value").fill("add_working_days(referral_date, 1)")
     _casework(page, "do_it")  # the last field is written when it loses focus
     page.wait_for_timeout(500)
     _save(page)
@@ -328,6 +334,11 @@ def test_the_casework_group_edits_conditions_scripts_and_message_payloads(watche
     assert root.findtext(f".//bpmn:endEvent[@id='end_message']/{payload}", namespaces=NS) == (
         '{"referral_date": today()}'
     )
+    timer = root.find(
+        ".//bpmn:intermediateCatchEvent[@id='wait_a_day']/bpmn:timerEventDefinition/bpmn:timeDate", NS
+    )
+    assert timer is not None and timer.text == "add_working_days(referral_date, 1)"
+    assert timer.get("{http://www.w3.org/2001/XMLSchema-instance}type") == "bpmn:tFormalExpression"
     # the gateway's default flow has no condition to fill in by mistake
     box = page.locator(".djs-element[data-element-id='flow_no']").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.7)
