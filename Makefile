@@ -23,7 +23,11 @@ $(BIN)/python:
 
 # Front-end packages come from npm at set-up, never from a CDN at run time. If npm is
 # unavailable the app still serves its pages, unstyled, and says why where a diagram goes.
-.make-assets: package.json package-lock.json app/static/src/app.scss
+# The process viewer and designer are bundled with esbuild from app/static/src/designer/.
+DESIGNER_SRC := $(wildcard app/static/src/designer/*.js app/static/src/designer/*.mjs \
+  app/static/src/designer/*.css app/static/src/designer/*.json)
+
+.make-assets: package.json package-lock.json app/static/src/app.scss $(DESIGNER_SRC)
 	@if npm ci --no-audit --no-fund --loglevel=error; then \
 	  rm -rf $(VENDOR) && mkdir -p $(VENDOR)/govuk-frontend $(VENDOR)/bpmn-js app/static/css && \
 	  cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/govuk-frontend/ && \
@@ -31,6 +35,7 @@ $(BIN)/python:
 	  cp node_modules/bpmn-js/dist/bpmn-viewer.production.min.js $(VENDOR)/bpmn-js/ && \
 	  cp node_modules/bpmn-js/dist/bpmn-modeler.production.min.js $(VENDOR)/bpmn-js/ && \
 	  cp -r node_modules/bpmn-js/dist/assets $(VENDOR)/bpmn-js/ && \
+	  node app/static/src/designer/build.mjs $(VENDOR)/designer && \
 	  node_modules/.bin/sass --no-source-map --quiet-deps --style=compressed --load-path=node_modules \
 	    app/static/src/app.scss app/static/css/app.css && touch $@; \
 	else echo "WARNING: npm install failed; pages will be served without GOV.UK styles"; fi

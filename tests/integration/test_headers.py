@@ -171,7 +171,7 @@ def test_no_page_or_api_answer_that_may_show_a_child_is_stored_by_the_browser(cl
 
 
 def test_static_files_keep_normal_caching_and_the_same_protections(client) -> None:
-    response = client.get("/static/js/diagram.js")
+    response = client.get("/static/js/init.js")
     assert response.status_code == 200
     assert "no-store" not in response.headers.get("Cache-Control", "")
     assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -1,0 +1,89 @@
+// Markers and count badges on a drawn diagram, shared by the viewer and the designer.
+
+export const MARKER_KINDS = ['problem', 'added', 'removed', 'changed', 'active', 'done', 'waiting']
+
+const DESCRIPTIONS = {
+  problem: 'has a problem',
+  added: 'added',
+  removed: 'removed',
+  changed: 'changed',
+  active: 'in progress',
+  done: 'done',
+  waiting: 'waiting'
+}
+
+/** The JSON in an element's data attribute, or null when it is absent or not JSON. */
+export function jsonAttribute (element, name) {
+  const text = element.getAttribute(name)
+  if (!text) { return null }
+  try {
+    const value = JSON.parse(text)
+    return value && typeof value === 'object' && !Array.isArray(value) ? value : null
+  } catch (error) {
+    return null
+  }
+}
+
+/** `{"<element id>": "<kind>"}`: class app-marker--<kind> on each element the diagram has;
+ * unknown ids and kinds are ignored. Returns the ids marked. */
+export function addMarkers (diagram, markers) {
+  const registry = diagram.get('elementRegistry')
+  const canvas = diagram.get('canvas')
+  const marked = []
+  Object.keys(markers || {}).forEach(function (id) {
+    const kind = markers[id]
+    if (MARKER_KINDS.indexOf(kind) === -1 || !registry.get(id)) { return }
+    canvas.addMarker(id, 'app-marker--' + kind)
+    marked.push(id)
+  })
+  return marked
+}
+
+export function removeMarkers (diagram, ids, kind) {
+  const registry = diagram.get('elementRegistry')
+  const canvas = diagram.get('canvas')
+  ids.forEach(function (id) {
+    if (registry.get(id)) { canvas.removeMarker(id, 'app-marker--' + kind) }
+  })
+}
+
+/** `{"<element id>": {"count": 3, "href": "/url"}}`: a badge link on each element. Links
+ * leave for this site only. Returns the number of badges drawn. */
+export function addCounts (diagram, counts) {
+  const registry = diagram.get('elementRegistry')
+  const overlays = diagram.get('overlays')
+  let drawn = 0
+  Object.keys(counts || {}).forEach(function (id) {
+    const entry = counts[id]
+    const element = registry.get(id)
+    const href = entry && sameSiteHref(entry.href)
+    if (!element || !href || !Number.isFinite(entry.count)) { return }
+    const link = document.createElement('a')
+    link.className = 'app-count-badge'
+    link.href = href
+    link.textContent = String(entry.count)
+    link.setAttribute('aria-label', entry.count + ' at ' + nameOf(element))
+    overlays.add(id, 'app-count', { position: { top: -12, right: 12 }, html: link })
+    drawn += 1
+  })
+  return drawn
+}
+
+export function describeMarker (kind) {
+  return DESCRIPTIONS[kind] || kind
+}
+
+export function nameOf (element) {
+  const businessObject = element.businessObject || {}
+  return businessObject.name || element.id
+}
+
+function sameSiteHref (href) {
+  if (typeof href !== 'string' || !href) { return null }
+  try {
+    const url = new URL(href, window.location.href)
+    return url.origin === window.location.origin ? url.href : null
+  } catch (error) {
+    return null
+  }
+}
