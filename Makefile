@@ -29,12 +29,9 @@ DESIGNER_SRC := $(wildcard app/static/src/designer/*.js app/static/src/designer/
 
 .make-assets: package.json package-lock.json app/static/src/app.scss $(DESIGNER_SRC)
 	@if npm ci --no-audit --no-fund --loglevel=error; then \
-	  rm -rf $(VENDOR) && mkdir -p $(VENDOR)/govuk-frontend $(VENDOR)/bpmn-js app/static/css && \
+	  rm -rf $(VENDOR) && mkdir -p $(VENDOR)/govuk-frontend app/static/css && \
 	  cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/govuk-frontend/ && \
 	  cp -r node_modules/govuk-frontend/dist/govuk/assets $(VENDOR)/govuk-frontend/ && \
-	  cp node_modules/bpmn-js/dist/bpmn-viewer.production.min.js $(VENDOR)/bpmn-js/ && \
-	  cp node_modules/bpmn-js/dist/bpmn-modeler.production.min.js $(VENDOR)/bpmn-js/ && \
-	  cp -r node_modules/bpmn-js/dist/assets $(VENDOR)/bpmn-js/ && \
 	  node app/static/src/designer/build.mjs $(VENDOR)/designer && \
 	  node_modules/.bin/sass --no-source-map --quiet-deps --style=compressed --load-path=node_modules \
 	    app/static/src/app.scss app/static/css/app.css && touch $@; \
