@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "process.draft_created": "Started a draft of a process",
     "process.draft_saved": "Saved a draft of a process",
     "process.draft_checked": "Checked a draft of a process",
+    "process.checked": "Checked a diagram",
     "process.draft_deleted": "Deleted a draft of a process",
     "process.draft_tested": "Started a test of a draft",
     "task.claimed": "Claimed a task",

@@ -10,13 +10,16 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, request
 
 from app import audit, inputs
-from app.access import me, public, signed_in
+from app.access import me, public, roles, signed_in
 from app.api.auth import authenticate_api_call
 from app.api.errors import json_error
 from app.cases import services as cases
 from app.extensions import csrf
 from app.formkit.base import answers_from_json
-from app.models import HumanTask
+from app.models import HumanTask, Role
+from app.processes import checks as process_checks
+from app.processes import publishing
+from app.processes.checks import Bundle, Checked
 from app.tasks import services as tasks
 from app.transactions import in_own_transaction, start_afresh
 from app.worklist import queries
@@ -153,3 +156,69 @@ def _conflict(task_id: str) -> tuple[Any, int]:
     start_afresh()  # to answer with the task as whoever got there first left it
     fresh = tasks.get_task(task_id)
     return json_error(409, "conflict", "This task is no longer open", task=task_json(fresh))
+
+
+def _bundle_from_json() -> Bundle | tuple[Any, int]:
+    if not request.is_json:
+        return json_error(415, "unsupported_media_type", "Send the diagram as JSON (application/json)")
+    body = request.get_json(silent=True)
+    texts = {key: body.get(key, "") if isinstance(body, dict) else None for key in BUNDLE_KEYS}
+    if not isinstance(body, dict) or not all(isinstance(t, str) for t in texts.values()):
+        return json_error(
+            400, "bad_request", "Send an object with bpmn_xml (and dmn_xml, forms_json) as text"
+        )
+    filename = body.get("filename") if isinstance(body.get("filename"), str) else "diagram.bpmn"
+    return Bundle(
+        (filename or "diagram.bpmn")[-200:],
+        str(texts["bpmn_xml"]).encode("utf-8"),
+        str(texts["dmn_xml"]).encode("utf-8"),
+        str(texts["forms_json"]),
+    )
+
+
+BUNDLE_KEYS = ("bpmn_xml", "dmn_xml", "forms_json")
+owners = roles(Role.PROCESS_OWNER, Role.ADMIN)
+
+
+def _checked_json(checked: Checked) -> dict[str, Any]:
+    return {
+        "process_id": checked.process_id,
+        "publishable": checked.publishable,
+        "problems": [p.as_json() for p in checked.problems],
+    }
+
+
+@bp.post("/processes/check")
+@owners
+def check_process() -> Any:
+    """Check a diagram bundle as publishing would; nothing is saved but the audit event."""
+    bundle = _bundle_from_json()
+    if not isinstance(bundle, Bundle):
+        return bundle
+    checked = process_checks.check(bundle)
+    audit.record(
+        "process.checked",
+        me(),
+        detail=f"{checked.process_id or bundle.filename}: {len(checked.errors)} errors through the API",
+    )
+    return jsonify(_checked_json(checked))
+
+
+@bp.post("/processes/publish")
+@owners
+def publish_process() -> Any:
+    """Check and publish a bundle as its process's next version; `note` (what changed) is required."""
+    bundle = _bundle_from_json()
+    if not isinstance(bundle, Bundle):
+        return bundle
+    body = request.get_json(silent=True)
+    given = body.get("note") if isinstance(body, dict) else None
+    note = given if isinstance(given, str) else ""
+    checked = process_checks.check(bundle)
+    try:
+        published = publishing.publish(checked, me(), note)
+    except publishing.PublishRefused as refused:
+        problems = [p.as_json() for p in refused.problems]
+        return json_error(422, "refused", "The diagram was not published", problems=problems)
+    version = published.version
+    return jsonify(process_id=version.process_id, version=version.number, restored=published.restored), 201

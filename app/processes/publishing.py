@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.extensions import db
@@ -111,8 +112,16 @@ def publish(checked: Checked, actor: User | None, note: str) -> Published:
         change_note=note,
         published_by=actor,
     )
-    db.session.add(version)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(version)
+            db.session.flush()
+    except IntegrityError:  # another publish of the process took this number (or content) first
+        raise _refuse(
+            "Another version of this process was published while this one was being published: "
+            "look at its versions, then publish again if this is still needed.",
+            "publish_clash",
+        ) from None
     _audit("process.published", version, actor, note)
     return Published(version, restored=False)
 
