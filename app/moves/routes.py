@@ -15,6 +15,7 @@ from app.jobs import each_in_own_transaction, each_in_savepoint, run_after_commi
 from app.models import MigrationRun, MigrationStatus, ProcessVersion, Role
 from app.moves import services
 from app.moves.forms import MoveForm
+from app.processes import queries
 
 bp = Blueprint("moves", __name__, template_folder="templates", url_prefix="/processes")
 owners = roles(Role.PROCESS_OWNER, Role.ADMIN)
@@ -34,8 +35,8 @@ def _form(process_id: str, versions: list[ProcessVersion], counts: dict[int, int
 
 
 def _chosen(process_id: str, form: MoveForm) -> tuple[ProcessVersion, ProcessVersion] | None:
-    source = services.find_version(process_id, int(form.source.data or 0))
-    target = services.find_version(process_id, int(form.target.data or 0))
+    source = queries.find_version(process_id, int(form.source.data or 0))
+    target = queries.find_version(process_id, int(form.target.data or 0))
     if source is None or target is None:
         return None
     if source.id == target.id:
@@ -47,7 +48,7 @@ def _chosen(process_id: str, form: MoveForm) -> tuple[ProcessVersion, ProcessVer
 @bp.route("/<process_id>/move", methods=["GET", "POST"])
 @owners
 def choose(process_id: str) -> Page:
-    versions = services.versions_of(process_id)
+    versions = queries.versions_of(process_id)
     if not versions:
         abort(404)
     counts = services.running_counts(process_id)
@@ -61,8 +62,12 @@ def choose(process_id: str) -> Page:
             audit.record_view("moves.viewed", me(), [c.case_id for c in checks], page=request.full_path)
         else:
             return _start(source, target, form)
-    status = 400 if asked and form.errors else 200
-    page = render_template(
+    return _page(process_id, form, checks), 400 if asked and form.errors else 200
+
+
+def _page(process_id: str, form: MoveForm, checks: list[services.InstanceCheck] | None = None) -> str:
+    versions = queries.versions_of(process_id)
+    return render_template(
         "moves/choose.html",
         process_id=process_id,
         name=next((v.name for v in versions if v.is_current), versions[0].name),
@@ -70,18 +75,17 @@ def choose(process_id: str) -> Page:
         checks=checks,
         moving=services.in_progress(process_id),
     )
-    return page, status
 
 
 def _start(source: ProcessVersion, target: ProcessVersion, form: MoveForm) -> Page:
     if not (form.reason.data or "").strip():
         form.reason.errors = ["Enter the reason for moving these cases"]
-        return choose_again(source.process_id, form)
+        return _page(source.process_id, form), 400
     try:
         run = services.start(source, target, form.references(), me(), form.reason.data or "")
     except services.MigrationRefused as exc:
         form.cases.errors = [exc.message]
-        return choose_again(source.process_id, form)
+        return _page(source.process_id, form), 400
     _launch(run)
     return redirect(url_for("moves.progress", run_id=run.id))
 
@@ -91,19 +95,6 @@ def _launch(run: MigrationRun) -> None:
         run_after_commit(partial(services.run_batch, run.id, each_in_own_transaction))
     else:
         services.run_batch(run.id, each_in_savepoint)
-
-
-def choose_again(process_id: str, form: MoveForm) -> tuple[str, int]:
-    versions = services.versions_of(process_id)
-    page = render_template(
-        "moves/choose.html",
-        process_id=process_id,
-        name=next((v.name for v in versions if v.is_current), versions[0].name),
-        form=form,
-        checks=None,
-        moving=services.in_progress(process_id),
-    )
-    return page, 400
 
 
 def _run(run_id: int) -> MigrationRun:

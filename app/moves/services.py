@@ -235,21 +235,3 @@ def refused_of(run: MigrationRun) -> list[dict[str, object]]:
 
 def find_run(run_id: int) -> MigrationRun | None:
     return db.session.get(MigrationRun, run_id) if 0 < run_id < 2**31 else None
-
-
-def find_version(process_id: str, number: int) -> ProcessVersion | None:
-    if not 0 < number < 2**31:  # a number from a URL: anything else is no version
-        return None
-    return db.session.scalar(
-        select(ProcessVersion).where(ProcessVersion.process_id == process_id, ProcessVersion.number == number)
-    )
-
-
-def versions_of(process_id: str) -> list[ProcessVersion]:
-    return list(
-        db.session.scalars(
-            select(ProcessVersion)
-            .where(ProcessVersion.process_id == process_id)
-            .order_by(ProcessVersion.number.desc())
-        )
-    )

@@ -46,7 +46,10 @@ def current_versions() -> list[LibraryEntry]:
 
 
 def find_version(process_id: str, number: int | None = None) -> ProcessVersion | None:
-    """A version of a process: the given number, or the current one."""
+    """A version of a process: the given number, or the current one (a number out of range, from
+    a URL, is no version)."""
+    if number is not None and not 0 < number < 2**31:
+        return None
     query = select(ProcessVersion).where(ProcessVersion.process_id == process_id)
     query = query.where(ProcessVersion.number == number) if number else query.where(ProcessVersion.is_current)
     return db.session.scalar(query)

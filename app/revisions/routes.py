@@ -16,6 +16,7 @@ from app.access import me, roles
 from app.accounts.forms import ConfirmForm
 from app.models import ProcessDraft, ProcessVersion, Role
 from app.moves import services as moves
+from app.processes import queries
 from app.processes.files import download
 from app.processes.publishing import PublishRefused
 from app.revisions import diff, services, trials
@@ -43,14 +44,14 @@ def _markers(problems: list[Problem]) -> str:
 
 
 def _version(process_id: str, number: int) -> ProcessVersion:
-    version = services.find_version(process_id, number)
+    version = queries.find_version(process_id, number)
     if version is None:
         abort(404)
     return version
 
 
 def _history(process_id: str, note_form: NoteForm | None = None, chosen: int | None = None) -> Page:
-    versions = services.versions_of(process_id)
+    versions = queries.versions_of(process_id)
     if not versions:
         abort(404)
     page = render_template(
@@ -247,7 +248,7 @@ def _compare_page(name: str, old: tuple[str, str, str], new: tuple[str, str, str
 @owners
 def compare(process_id: str) -> Page:
     """Two versions side by side: what the newer one added, removed and changed."""
-    versions = services.versions_of(process_id)
+    versions = queries.versions_of(process_id)
     if not versions:
         abort(404)
     numbers = [v.number for v in versions]

@@ -192,17 +192,6 @@ def drafts_of(process_id: str | None = None) -> list[ProcessDraft]:
     return list(db.session.scalars(query))
 
 
-def versions_of(process_id: str) -> list[ProcessVersion]:
-    """Every version of a process, newest first, with who published it."""
-    return list(
-        db.session.scalars(
-            select(ProcessVersion)
-            .where(ProcessVersion.process_id == process_id)
-            .order_by(ProcessVersion.number.desc())
-        )
-    )
-
-
 def make_current(version: ProcessVersion, actor: User, note: str) -> ProcessVersion:
     """Roll back (or forward) to this version: new cases start on it."""
     return make_version_current(version.process_id, version.number, actor, note)
@@ -210,14 +199,6 @@ def make_current(version: ProcessVersion, actor: User, note: str) -> ProcessVers
 
 def find_draft(draft_id: int) -> ProcessDraft | None:
     return db.session.get(ProcessDraft, draft_id) if 0 < draft_id < 2**31 else None
-
-
-def find_version(process_id: str, number: int) -> ProcessVersion | None:
-    if not 0 < number < 2**31:  # a number from a URL: anything else is no version
-        return None
-    return db.session.scalar(
-        select(ProcessVersion).where(ProcessVersion.process_id == process_id, ProcessVersion.number == number)
-    )
 
 
 def current_of(process_id: str) -> ProcessVersion | None:
