@@ -14,12 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
 from app.processes.checks import Bundle, Checked, check
 from app.processes.publishing import PublishRefused, clean_note, publish
-from app.workflow import InvalidDiagram, Problem
+from app.workflow import InvalidDiagram, Problem, Unreadable, with_called_diagrams
 
 processes_cli = AppGroup("processes", help="The process library: check and publish diagrams.")
 
@@ -30,9 +31,17 @@ DMN = click.option(
 FORMS = click.option(
     "--forms", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Task forms."
 )
+CALLED = click.option(
+    "--called",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A diagram of a process the FILE calls (repeat for several).",
+)
 
 
-def read_bundle(path: Path, dmn: Path | None = None, forms: Path | None = None) -> Bundle:
+def read_bundle(
+    path: Path, dmn: Path | None = None, forms: Path | None = None, called: tuple[Path, ...] = ()
+) -> Bundle:
     dmn = dmn or next((p for p in [path.with_suffix(".dmn")] if p.exists()), None)
     if forms is None:
         beside = [path.with_suffix(".json"), path.parent.parent / "forms" / f"{path.stem}.json"]
@@ -41,7 +50,14 @@ def read_bundle(path: Path, dmn: Path | None = None, forms: Path | None = None) 
         forms_text = forms.read_bytes().decode("utf-8-sig") if forms else ""
     except UnicodeDecodeError:
         raise click.ClickException(f"{forms}: the forms file is not UTF-8 text; save it as UTF-8") from None
-    return Bundle(path.name, path.read_bytes(), dmn.read_bytes() if dmn else b"", forms_text)
+    bpmn = path.read_bytes()
+    if called:
+        limit = current_app.extensions["settings"].diagram_max_bytes
+        try:
+            bpmn = with_called_diagrams(bpmn, path.name, [(p.name, p.read_bytes()) for p in called], limit)
+        except Unreadable as exc:
+            raise click.ClickException(str(exc.problem)) from None
+    return Bundle(path.name, bpmn, dmn.read_bytes() if dmn else b"", forms_text)
 
 
 def _say(problem: Problem) -> str:
@@ -61,12 +77,14 @@ def _report(path: Path, checked: Checked) -> None:
         click.echo(_say(problem))
 
 
-def _check_all(files: tuple[Path, ...], dmn: Path | None, forms: Path | None) -> list[Checked]:
-    if (dmn or forms) and len(files) != 1:
-        raise click.UsageError("--dmn and --forms go with one FILE")
+def _check_all(
+    files: tuple[Path, ...], dmn: Path | None, forms: Path | None, called: tuple[Path, ...] = ()
+) -> list[Checked]:
+    if (dmn or forms or called) and len(files) != 1:
+        raise click.UsageError("--dmn, --forms and --called go with one FILE")
     results = []
     for path in files:
-        checked = check(read_bundle(path, dmn, forms))
+        checked = check(read_bundle(path, dmn, forms, called))
         _report(path, checked)
         results.append(checked)
     return results
@@ -76,11 +94,12 @@ def _check_all(files: tuple[Path, ...], dmn: Path | None, forms: Path | None) ->
 @FILES
 @DMN
 @FORMS
-def validate(files: tuple[Path, ...], dmn: Path | None, forms: Path | None) -> None:
+@CALLED
+def validate(files: tuple[Path, ...], dmn: Path | None, forms: Path | None, called: tuple[Path, ...]) -> None:
     """Check each FILE as publishing would, and list every problem."""
     if not files:
         raise click.UsageError("Name at least one .bpmn file")
-    results = _check_all(files, dmn, forms)
+    results = _check_all(files, dmn, forms, called)
     if any(not r.publishable for r in results):
         raise SystemExit(1)
 
@@ -89,8 +108,11 @@ def validate(files: tuple[Path, ...], dmn: Path | None, forms: Path | None) -> N
 @FILES
 @DMN
 @FORMS
+@CALLED
 @click.option("--note", default="", help="What changed and why (required with FILE).")
-def publish_command(files: tuple[Path, ...], dmn: Path | None, forms: Path | None, note: str) -> None:
+def publish_command(
+    files: tuple[Path, ...], dmn: Path | None, forms: Path | None, called: tuple[Path, ...], note: str
+) -> None:
     """Publish each FILE as its process's next version (all or none), or with no FILE, the
     diagrams the product ships in processes/."""
     if not files:
@@ -100,13 +122,13 @@ def publish_command(files: tuple[Path, ...], dmn: Path | None, forms: Path | Non
         clean_note(note)
     except PublishRefused as exc:
         raise click.UsageError(exc.problems[0].message) from None
-    if (dmn or forms) and len(files) != 1:
-        raise click.UsageError("--dmn and --forms go with one FILE")
+    if (dmn or forms or called) and len(files) != 1:
+        raise click.UsageError("--dmn, --forms and --called go with one FILE")
     # Each file is checked with the ones before it already published (in this transaction), so
     # two files cannot both take the same hand-off message; any refusal publishes none.
     published = []
     for path in files:
-        checked = check(read_bundle(path, dmn, forms))
+        checked = check(read_bundle(path, dmn, forms, called))
         _report(path, checked)
         if not checked.publishable:
             db.session.rollback()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovTextArea
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -22,6 +22,11 @@ class UploadForm(GovForm):
         "Decision tables (.dmn), if it has any",
         widget=GovFileInput(),
         description="The tables its business rule tasks call.",
+    )
+    called = MultipleFileField(
+        "Diagrams it calls (.bpmn), if they are in other files",
+        widget=GovFileInput(),
+        description="The processes its call activities call, drawn in files of their own (one or more).",
     )
     forms = FileField(
         "Task forms (.json), if they change",

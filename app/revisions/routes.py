@@ -104,6 +104,11 @@ def upload() -> Page:
             bpmn=_bytes(bpmn, limit),
             dmn=_bytes(form.dmn.data, limit),
             forms=_bytes(form.forms.data, limit),
+            called=tuple(
+                ((f.filename or "called.bpmn")[-200:], _bytes(f, limit))
+                for f in (form.called.data or [])
+                if f is not None and f.filename
+            ),
         )
         try:
             draft, _checked = services.create_from_upload(files, me())

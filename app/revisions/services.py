@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from flask import current_app
 from sqlalchemy import delete as delete_rows
 from sqlalchemy import select
 
@@ -17,7 +18,7 @@ from app.processes.checks import Bundle, Checked, check
 from app.processes.publishing import Published, publish
 from app.processes.publishing import make_current as make_version_current
 from app.transactions import Refusal
-from app.workflow import Problem
+from app.workflow import Problem, Unreadable, with_called_diagrams
 
 
 class DraftRefused(Refusal):
@@ -34,6 +35,7 @@ class Upload:
     bpmn: bytes
     dmn: bytes = b""
     forms: bytes = b""
+    called: tuple[tuple[str, bytes], ...] = ()  # diagrams of processes its call activities call
 
 
 def _text(data: bytes, what: str) -> str:
@@ -53,7 +55,14 @@ def _current(process_id: str) -> ProcessVersion | None:
 
 def _checked_upload(upload: Upload) -> Checked:
     """Check the files; without a forms file, a revision of a published process keeps its forms."""
-    bundle = Bundle(upload.filename, upload.bpmn, upload.dmn, _text(upload.forms, "forms"))
+    bpmn = upload.bpmn
+    if upload.called:
+        limit = current_app.extensions["settings"].diagram_max_bytes
+        try:
+            bpmn = with_called_diagrams(bpmn, upload.filename, list(upload.called), limit)
+        except Unreadable as exc:
+            raise DraftRefused([exc.problem]) from None
+    bundle = Bundle(upload.filename, bpmn, upload.dmn, _text(upload.forms, "forms"))
     checked = check(bundle)
     if not bundle.forms and checked.process_id:
         current = _current(checked.process_id)
@@ -73,7 +82,7 @@ def create_from_upload(upload: Upload, actor: User) -> tuple[ProcessDraft, Check
         process_id=checked.process_id,
         name=checked.diagram.name if checked.diagram else (current.name if current else checked.process_id),
         filename=upload.filename,
-        bpmn_xml=_text(upload.bpmn, "diagram"),
+        bpmn_xml=checked.bundle.bpmn.decode("utf-8-sig"),
         dmn_xml=_text(upload.dmn, "decision tables"),
         forms_json=checked.bundle.forms,
         base_version_id=current.id if current else None,

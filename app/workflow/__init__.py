@@ -6,6 +6,14 @@ uploaded diagram's checks find, they import from here.
 """
 
 from app.engine import EngineError, InvalidDiagram, ParsedDiagram
-from app.engine.checks import ElementIndex, Problem
+from app.engine.checks import ElementIndex, Problem, Unreadable, with_called_diagrams
 
-__all__ = ["ElementIndex", "EngineError", "InvalidDiagram", "ParsedDiagram", "Problem"]
+__all__ = [
+    "ElementIndex",
+    "EngineError",
+    "InvalidDiagram",
+    "ParsedDiagram",
+    "Problem",
+    "Unreadable",
+    "with_called_diagrams",
+]

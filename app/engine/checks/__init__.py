@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from app.engine.checks.bundling import with_called_diagrams
 from app.engine.checks.dialects import dialect_problems
 from app.engine.checks.problems import ElementIndex, Problem, Severity, describe
 from app.engine.checks.reading import Unreadable, read_xml
@@ -23,6 +24,7 @@ __all__ = [
     "describe",
     "read_xml",
     "static_checks",
+    "with_called_diagrams",
 ]
 
 
