@@ -141,7 +141,7 @@ def test_validate_needs_a_file(ctx: Flask) -> None:
 def test_dmn_and_forms_options_go_with_one_file(ctx: Flask) -> None:
     result = run(ctx, "validate", "--forms", str(REFERRAL_FORMS), str(REFERRAL_BPMN), str(SUPPORT_BPMN))
     assert result.exit_code == 2
-    assert "--dmn and --forms go with one FILE" in result.output
+    assert "--dmn, --forms and --called go with one FILE" in result.output
 
 
 def test_validate_reads_the_forms_named_by_the_option(ctx: Flask, tmp_path: Path) -> None:
