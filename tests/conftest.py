@@ -15,14 +15,14 @@ from argon2 import PasswordHasher
 from flask import Flask, g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import delete, select, text
 
 from app import create_app
 from app.auth import passwords
 from app.config import ROOT, Settings
 from app.extensions import db
-from app.models import Team, User
-from app.workflow.library import publish_shipped
+from app.models import ProcessVersion, Team, User
+from app.workflow.library import get_library, publish_shipped
 from tests import factories
 from tests.checked_client import CheckedClient, check_every_request
 from tests.isolation import rolled_back_at_the_end, track_writes
@@ -74,6 +74,16 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 
 _sequences: list[str] = []
+
+
+def _restore_versions(kept: dict[int, bool]) -> None:
+    """Versions a committing test published (a process owner's journey) go, and the ones that were
+    current are current again, so later tests start on the shipped pathways."""
+    db.session.execute(delete(ProcessVersion).where(ProcessVersion.id.not_in(kept)))
+    for version in db.session.scalars(select(ProcessVersion)):
+        version.is_current = kept[version.id]
+    db.session.commit()
+    get_library().forget_versions_after(max(kept, default=0))
 
 
 def _empty_tables() -> None:
@@ -145,9 +155,13 @@ def ctx(app: Flask, request: pytest.FixtureRequest) -> Iterator[Flask]:
     """
     with app.app_context():
         if request.node.get_closest_marker("commits"):
+            rows = db.session.execute(select(ProcessVersion.id, ProcessVersion.is_current))
+            versions = {version_id: current for version_id, current in rows}
+            db.session.rollback()
             yield app
             db.session.rollback()
             _empty_tables()
+            _restore_versions(versions)
         else:
             with rolled_back_at_the_end(app):
                 yield app
