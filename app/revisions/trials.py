@@ -18,16 +18,18 @@ from app import audit
 from app.extensions import db
 from app.formkit.base import TaskForm, plain
 from app.formkit.builder import form_class
+from app.formkit.definitions import InvalidForms
 from app.models import Case, Child, DraftTrial, HumanTask, ProcessDraft, User
 from app.pathways.registry import TaskContext
 from app.pathways.run import calculate, check_answers
 from app.processes.checks import Checked, check
 from app.revisions.services import bundle_of
 from app.transactions import Refusal
-from app.workflow import EngineError
+from app.workflow import EngineError, InvalidDiagram
 from app.workflow.instances import case_facts
 from app.workflow.library import content_hash_of, get_engine
 from app.workflow.trials import RunningWorkflow, fire_timers_due_by, waiting_timers
+from app.workflow.validation import read_checked
 
 MAX_DAYS = 3 * 366
 
@@ -67,10 +69,18 @@ def _case(child: Child) -> Case:
     )
 
 
-def _checked(draft: ProcessDraft) -> Checked:
+def _checked(draft: ProcessDraft, again: bool = True) -> Checked:
+    """The draft's diagram and forms: checked once more when a test starts, then read as checked
+    (its last check found no errors, and every save checks it again)."""
+    if not again and not draft.has_errors:
+        try:
+            return read_checked(bundle_of(draft))
+        except (InvalidDiagram, InvalidForms):  # changed since: say what the check says
+            pass
     checked = check(bundle_of(draft))
     if checked.diagram is None or checked.forms is None or checked.errors:
-        raise TrialRefused("Fix the draft's problems before testing it")
+        first = checked.errors[0].message if checked.errors else "it could not be read"
+        raise TrialRefused(f"Fix the draft's problems before testing it (the first: {first})")
     return checked
 
 
@@ -118,7 +128,7 @@ class TrialView:
 
 
 def view(trial: DraftTrial, draft: ProcessDraft) -> TrialView:
-    checked = _checked(draft)
+    checked = _checked(draft, again=False)
     assert checked.diagram is not None
     running = get_engine().load(trial.state, checked.diagram)
     return TrialView(trial, running, checked, stale=trial.content_hash != _hash(draft))

@@ -92,6 +92,20 @@ def check_bundle(bundle: Bundle, extra: ExtraCheck | None = None) -> Checked:
     return checked
 
 
+def read_checked(bundle: Bundle) -> Checked:
+    """A bundle a check has passed before (a draft without errors), parsed in this process for use
+    (the worker's reading showed it terminates): no checks are run again."""
+    settings = current_app.extensions["settings"]
+    static = static_checks(bundle.bpmn, bundle.filename, bundle.dmn, settings.diagram_max_bytes)
+    diagram = parse_diagram(bundle.bpmn, bundle.filename, static.process_id, dmn=bundle.dmn)
+    forms = (
+        load_bundle(bundle.forms, f"{diagram.process_id}.json")
+        if bundle.forms.strip()
+        else empty_bundle(diagram.process_id)
+    )
+    return Checked(bundle, [], diagram.process_id, diagram, forms)
+
+
 def _product_problems(bundle: Bundle, diagram: ParsedDiagram, index: ElementIndex) -> list[Problem]:
     problems = [
         index.about(p, "expression") for p in expression_problems(bundle.bpmn, diagram, bundle.filename)

@@ -5,10 +5,15 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
+
+from tests.browser.bundle_helpers import BUNDLES, Watched
+from tests.browser.harness_server import HarnessServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -46,3 +51,37 @@ def page(live_server: str) -> Iterator[object]:
         page.set_default_timeout(30_000)
         yield page
         browser.close()
+
+
+# The viewer and designer bundles on a static harness (tests/browser/harness_server.py).
+
+
+@pytest.fixture(scope="module")
+def harness() -> Iterator[HarnessServer]:
+    if not (BUNDLES / "viewer.js").exists() or not (BUNDLES / "designer.js").exists():
+        pytest.fail("The front-end bundles are not built: run `make assets`")
+    with HarnessServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not shutil.which("chromium") and not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: run `make test`, which installs it")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def watched(harness: HarnessServer, browser: Any) -> Iterator[Watched]:
+    harness.backend.bundle = {}
+    harness.backend.save_answers.clear()
+    harness.backend.saves.clear()
+    context = browser.new_context(base_url=harness.url, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield Watched(page)
+    context.close()

@@ -116,12 +116,12 @@ def test_a_process_owner_revises_publishes_and_moves_a_running_case(page, ctx, p
     page.get_by_label("Offer Early Help and ask for consent").check()
     page.get_by_label("Reasons for your decision").fill("Attendance is falling; the family asked for help.")
     page.get_by_role("button", name="Submit in the test").click()
-    assert page.get_by_role("cell", name="Record the school's view", exact=True).is_visible()
+    page.get_by_role("cell", name="Record the school's view", exact=True).wait_for()
     page.get_by_role("link", name="Back to the draft").click()
 
     page.get_by_role("link", name="What this draft changes").click()
     added = page.get_by_role("row").filter(has_text="Record the school's view")
-    assert added.get_by_text("Added").is_visible()
+    added.get_by_text("Added").wait_for()
     page.go_back()
 
     page.get_by_label("Change note").fill("A step for the school's view after triage")
@@ -133,7 +133,7 @@ def test_a_process_owner_revises_publishes_and_moves_a_running_case(page, ctx, p
     page.get_by_role("radio", name=f"Version {before + 1} (current)", exact=True).check()
     page.get_by_role("button", name="Dry run").click()
     row = page.get_by_role("row").filter(has_text=case.reference)
-    assert row.get_by_text("Yes").is_visible()
+    row.get_by_text("Yes").wait_for()
     page.get_by_label("Reason for moving them").fill("Guidance now asks for the school's view")
     page.get_by_role("button", name="Move the cases that can move").click()
     page.get_by_text("Cases moved from version").wait_for()
@@ -142,7 +142,7 @@ def test_a_process_owner_revises_publishes_and_moves_a_running_case(page, ctx, p
 
     _sign_in(page, "practitioner@example.org")
     row = page.get_by_role("row").filter(has_text="Maya Okoro")
-    assert row.get_by_role("link", name="Triage the referral").is_visible()
+    row.get_by_role("link", name="Triage the referral").wait_for()
     local_due = due.astimezone(LONDON)
     assert f"{local_due.day} {local_due:%b %Y}" in row.inner_text()  # as due before the move
 
@@ -154,4 +154,4 @@ def test_a_process_owner_revises_publishes_and_moves_a_running_case(page, ctx, p
     page.get_by_role("link", name="Worklist").click()
     page.get_by_role("link", name="My team's tasks").click()
     row = page.get_by_role("row").filter(has_text="Maya Okoro")
-    assert row.get_by_role("link", name="Record the school's view").is_visible()  # the new step
+    row.get_by_role("link", name="Record the school's view").wait_for()  # the new step
