@@ -32,6 +32,7 @@ from app.timescales.guidance import render_guidance
 from app.timescales.status import due_status
 from app.timescales.working_days import LONDON
 from app.transactions import commit_or_roll_back, discard_uncommitted
+from app.trials.routes import bp as trials_bp
 from app.worklist.routes import bp as worklist_bp
 
 
@@ -49,6 +50,7 @@ def init_web(app: Flask) -> None:
         processes_bp,
         revisions_bp,
         moves_bp,
+        trials_bp,
         health_bp,
         api_bp,
     )

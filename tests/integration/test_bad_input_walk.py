@@ -31,8 +31,8 @@ from app.extensions import db
 from app.formkit.fields import GovDateField, GovFloatField
 from app.models import Case, HumanTask, MigrationRun, MigrationStatus, SchoolClosure, TaskState, User
 from app.revisions.services import create_from_version
-from app.revisions.trials import start as start_trial
 from app.timescales.settings import SETTINGS
+from app.trials.services import start as start_trial
 from app.workflow.library import current_version
 from tests.conftest import _empty_tables, login
 from tests.fixtures.forms import shipped_form

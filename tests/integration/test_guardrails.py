@@ -23,9 +23,9 @@ from app.extensions import db
 from app.models import AuditEvent, MigrationRun, MigrationStatus, Role, SchoolClosure, SchoolTerm
 from app.oversight.services import record_incident
 from app.revisions.services import create_from_version
-from app.revisions.trials import start as start_trial
 from app.timescales.settings import SETTINGS
 from app.transactions import commit_or_roll_back, in_own_transaction
+from app.trials.services import start as start_trial
 from app.workflow import instances
 from app.workflow.library import current_version
 from app.worklist import queries as worklist_queries
