@@ -130,7 +130,8 @@ def test_every_post_form_on_every_page_carries_a_csrf_token(ctx, people) -> None
 
 class FormValues(HTMLParser):
     """The answers each post form on a page sends as drawn: the values it shows, each radio
-    group's first choice, each select's chosen (or first) option, boxes already ticked."""
+    group's first choice, each select's chosen (or first) option, or the first real one where it
+    starts blank ("Choose a person"), boxes already ticked."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -154,8 +155,11 @@ class FormValues(HTMLParser):
             self._form.add(a["name"], a.get("value", ""))
         elif tag == "select":
             self._select = a["name"]
-        elif tag == "option" and self._select and ("selected" in a or self._select not in self._form):
-            self._form.setlist(self._select, [a.get("value", "")])
+        elif tag == "option" and self._select:
+            value, current = a.get("value", ""), self._form.get(self._select)
+            # the chosen option; where a select starts blank, the first a person could choose
+            if ("selected" in a and value) or current is None or (current == "" and value):
+                self._form.setlist(self._select, [value])
         elif tag == "textarea":
             self._textarea = a["name"]
             self._form.add(a["name"], "")
