@@ -47,6 +47,8 @@ def roles(*allowed: Role) -> Callable[[V], V]:
 
 
 signed_in = roles(*ALL_ROLES)
+# Who revises processes: drafts, checks, tests, publishing, moving running cases (pages and API).
+process_owners = roles(Role.PROCESS_OWNER, Role.ADMIN)
 
 
 def me() -> User:

@@ -8,17 +8,16 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from werkzeug.wrappers import Response
 
 from app import audit
-from app.access import me, roles
+from app.access import me, process_owners
 from app.accounts.forms import ConfirmForm
 from app.formkit.wtforms33 import SelectChoice
 from app.jobs import each_in_own_transaction, each_in_savepoint, run_after_commit
-from app.models import MigrationRun, MigrationStatus, ProcessVersion, Role
+from app.models import MigrationRun, MigrationStatus, ProcessVersion
 from app.moves import services
 from app.moves.forms import MoveForm
 from app.processes import queries
 
 bp = Blueprint("moves", __name__, template_folder="templates", url_prefix="/processes")
-owners = roles(Role.PROCESS_OWNER, Role.ADMIN)
 Page = str | tuple[str, int] | Response
 
 
@@ -46,7 +45,7 @@ def _chosen(process_id: str, form: MoveForm) -> tuple[ProcessVersion, ProcessVer
 
 
 @bp.route("/<process_id>/move", methods=["GET", "POST"])
-@owners
+@process_owners
 def choose(process_id: str) -> Page:
     versions = queries.versions_of(process_id)
     if not versions:
@@ -105,7 +104,7 @@ def _run(run_id: int) -> MigrationRun:
 
 
 @bp.get("/moves/<int:run_id>")
-@owners
+@process_owners
 def progress(run_id: int) -> str:
     run = _run(run_id)
     return render_template(
@@ -118,7 +117,7 @@ def progress(run_id: int) -> str:
 
 
 @bp.post("/moves/<int:run_id>/back")
-@owners
+@process_owners
 def move_back(run_id: int) -> Response:
     run = _run(run_id)
     if not ConfirmForm().validate_on_submit() or run.status == MigrationStatus.RUNNING:

@@ -12,9 +12,9 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from app import audit
-from app.access import me, roles
+from app.access import me, process_owners
 from app.accounts.forms import ConfirmForm
-from app.models import ProcessDraft, ProcessVersion, Role
+from app.models import ProcessDraft, ProcessVersion
 from app.moves import services as moves
 from app.processes import queries
 from app.processes.files import download
@@ -24,7 +24,6 @@ from app.revisions.forms import NoteForm, UploadForm
 from app.workflow import Problem
 
 bp = Blueprint("revisions", __name__, template_folder="templates", url_prefix="/processes")
-owners = roles(Role.PROCESS_OWNER, Role.ADMIN)
 Page = str | tuple[str, int] | Response
 
 
@@ -70,13 +69,13 @@ def _history(process_id: str, note_form: NoteForm | None = None, chosen: int | N
 
 
 @bp.get("/<process_id>/versions")
-@owners
+@process_owners
 def history(process_id: str) -> Page:
     return _history(process_id)
 
 
 @bp.post("/<process_id>/v<int:number>/make-current")
-@owners
+@process_owners
 def make_current(process_id: str, number: int) -> Page:
     version = _version(process_id, number)
     form = NoteForm()
@@ -92,7 +91,7 @@ def make_current(process_id: str, number: int) -> Page:
 
 
 @bp.route("/upload", methods=["GET", "POST"])
-@owners
+@process_owners
 def upload() -> Page:
     form = UploadForm()
     problems: list[Problem] = []
@@ -122,7 +121,7 @@ def upload() -> Page:
 
 
 @bp.post("/<process_id>/v<int:number>/draft")
-@owners
+@process_owners
 def start_from_version(process_id: str, number: int) -> Response:
     version = _version(process_id, number)
     if not ConfirmForm().validate_on_submit():
@@ -147,13 +146,13 @@ def _show(draft: ProcessDraft, note_form: NoteForm | None = None, status: int = 
 
 
 @bp.get("/drafts/<int:draft_id>")
-@owners
+@process_owners
 def draft_page(draft_id: int) -> Page:
     return _show(_draft(draft_id))
 
 
 @bp.post("/drafts/<int:draft_id>/check")
-@owners
+@process_owners
 def check(draft_id: int) -> Response:
     draft = _draft(draft_id)
     if not ConfirmForm().validate_on_submit():
@@ -168,7 +167,7 @@ def check(draft_id: int) -> Response:
 
 
 @bp.post("/drafts/<int:draft_id>/publish")
-@owners
+@process_owners
 def publish(draft_id: int) -> Page:
     draft = _draft(draft_id)
     form = NoteForm()
@@ -187,7 +186,7 @@ def publish(draft_id: int) -> Page:
 
 
 @bp.post("/drafts/<int:draft_id>/delete")
-@owners
+@process_owners
 def delete(draft_id: int) -> Response:
     draft = _draft(draft_id)
     if not ConfirmForm().validate_on_submit():
@@ -199,20 +198,20 @@ def delete(draft_id: int) -> Response:
 
 
 @bp.get("/drafts/<int:draft_id>/diagram.bpmn")
-@owners
+@process_owners
 def diagram(draft_id: int) -> Response:
     draft = _draft(draft_id)
     return download(draft.bpmn_xml, f"{draft.process_id}-draft-{draft.id}.bpmn")
 
 
 @bp.get("/drafts/<int:draft_id>/edit")
-@owners
+@process_owners
 def edit(draft_id: int) -> str:
     return render_template("revisions/edit.html", draft=_draft(draft_id))
 
 
 @bp.get("/drafts/<int:draft_id>/bundle.json")
-@owners
+@process_owners
 def bundle(draft_id: int) -> Response:
     draft = _draft(draft_id)
     return jsonify(
@@ -224,7 +223,7 @@ def bundle(draft_id: int) -> Response:
 
 
 @bp.post("/drafts/<int:draft_id>/bundle.json")
-@owners
+@process_owners
 def save(draft_id: int) -> tuple[Response, int]:
     """The editor saves here (JSON, with the X-CSRFToken header). 200 with the problems found;
     422 if it could not be saved, the draft as it was."""
@@ -250,7 +249,7 @@ def _compare_page(name: str, old: tuple[str, str, str], new: tuple[str, str, str
 
 
 @bp.get("/<process_id>/compare")
-@owners
+@process_owners
 def compare(process_id: str) -> Page:
     """Two versions side by side: what the newer one added, removed and changed."""
     versions = queries.versions_of(process_id)
@@ -281,7 +280,7 @@ def compare(process_id: str) -> Page:
 
 
 @bp.get("/drafts/<int:draft_id>/compare")
-@owners
+@process_owners
 def compare_draft(draft_id: int) -> Page:
     """A draft against the version it started from (or the current one)."""
     draft = _draft(draft_id)
@@ -303,7 +302,7 @@ def compare_draft(draft_id: int) -> Page:
 
 
 @bp.get("/drafts/<int:draft_id>/running")
-@owners
+@process_owners
 def against_running(draft_id: int) -> Page:
     """Could the cases running on the current version move to this draft, and what would change?"""
     draft = _draft(draft_id)

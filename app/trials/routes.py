@@ -7,14 +7,13 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from app.access import me, roles
+from app.access import me, process_owners
 from app.accounts.forms import ConfirmForm
-from app.models import ProcessDraft, Role
+from app.models import ProcessDraft
 from app.revisions import services as drafts
 from app.trials import services as trials
 
 bp = Blueprint("trials", __name__, template_folder="templates", url_prefix="/processes")
-owners = roles(Role.PROCESS_OWNER, Role.ADMIN)
 Page = str | tuple[str, int] | Response
 
 
@@ -51,7 +50,7 @@ def _trial_page(view: trials.TrialView, draft: ProcessDraft, form: Any = None, t
 
 
 @bp.post("/drafts/<int:draft_id>/trials")
-@owners
+@process_owners
 def start(draft_id: int) -> Response:
     draft = _draft(draft_id)
     if not ConfirmForm().validate_on_submit():
@@ -65,7 +64,7 @@ def start(draft_id: int) -> Response:
 
 
 @bp.get("/trials/<int:trial_id>")
-@owners
+@process_owners
 def show(trial_id: int) -> str:
     view, draft = _trial(trial_id)
     task_id = request.args.get("task", "")
@@ -75,7 +74,7 @@ def show(trial_id: int) -> str:
 
 
 @bp.post("/trials/<int:trial_id>/tasks/<task_id>")
-@owners
+@process_owners
 def task(trial_id: int, task_id: str) -> Page:
     view, draft = _trial(trial_id)
     try:
@@ -89,7 +88,7 @@ def task(trial_id: int, task_id: str) -> Page:
 
 
 @bp.post("/trials/<int:trial_id>/clock")
-@owners
+@process_owners
 def clock(trial_id: int) -> Response:
     view = _trial(trial_id)[0]
     if not ConfirmForm().validate_on_submit():
