@@ -102,6 +102,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=40)
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep a database already filled to --cases (migrated to head)"
+    )
     args = parser.parse_args()
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     tmp = Path(tempfile.mkdtemp())
@@ -116,7 +119,9 @@ def main() -> None:
         publish_shipped()
         db.session.commit()
         t = time.perf_counter()
-        fill(args.cases, args.audit_events, args.users)
+        filled = db.session.scalar(select(func.count()).select_from(Case)) or 0
+        if not (args.reuse and filled >= args.cases):
+            fill(args.cases, args.audit_events, args.users)
         settle()
         counts = {
             m.__tablename__: db.session.scalar(select(func.count()).select_from(m))
