@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app import audit
-from app.access import can_see_case, case_visibility
+from app.access import can_see_case, visible
 from app.extensions import db
 from app.formkit.base import TaskForm
 from app.formkit.builder import form_class
@@ -318,6 +318,6 @@ def my_cases(user: User, limit: int = 50) -> list[Case]:
     """The newest cases the user may see."""
     return list(
         db.session.scalars(
-            select(Case).where(case_visibility(user)).order_by(Case.created_at.desc()).limit(limit)
+            select(Case).where(visible(user)).order_by(Case.created_at.desc()).limit(limit)
         )
     )

@@ -41,6 +41,10 @@ class HumanTask(Model):
         Index("ix_human_task_assignee_age", "state", "assignee_id", "created_at", "id"),
         Index("ix_human_task_assignee_child", "state", "assignee_id", "child_name", "id"),
         Index("ix_human_task_instance_state", "instance_id", "state"),
+        # Covering indexes for the cases a user may see (app/access.py visible_case_ids).
+        Index("ix_human_task_team_case", "team_id", "case_id"),
+        Index("ix_human_task_assignee_case", "assignee_id", "case_id"),
+        Index("ix_human_task_completed_by_case", "completed_by_id", "case_id"),
     )
 
     # The engine's task id (a UUID), so a URL names exactly one task of one instance.
@@ -65,7 +69,7 @@ class HumanTask(Model):
     # Copied from the case so worklists sort by child without a join ("Last, First").
     child_name: Mapped[str] = mapped_column(String(210), default="")
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     case: Mapped[Case] = relationship()
