@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from app import audit
+from app.chronology import events as trail
 from app.chronology import sources
 from app.chronology.entries import KINDS, Entry, FormText, Lookups, ProcessRun
 from app.cme.services import REASONS
@@ -92,13 +93,13 @@ def entries_of_case(case: Case) -> list[Entry]:
         forms=_forms_of(tasks, {run.id: run.version_id for run in runs}),
         calculated=calculated_labels(),
     )
-    steps = sources.timer_steps(events, tasks)
+    steps = trail.timer_steps(events, tasks)
     escalations = {t.id for step in steps.values() for t in step.created}
     entries = [
         *sources.referral_entries(case, lookups),
-        *sources.run_entries(runs, lookups, sources.step_actors(events)),
+        *sources.run_entries(runs, lookups, trail.step_actors(events)),
         *sources.task_entries(tasks, meetings, escalations, lookups),
-        *sources.event_entries(events, {t.id: t for t in tasks}, steps, lookups),
+        *trail.event_entries(events, {t.id: t for t in tasks}, steps, lookups),
         *sources.incident_entries(incidents, lookups),
         *sources.notice_entries(notices, lookups),
         *sources.register_entries(records, REASONS, lookups),

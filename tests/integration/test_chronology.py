@@ -9,17 +9,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import select
 
 from app import scheduling
 from app.extensions import db
 from app.models import AuditEvent, Case, HumanTask, User
 from app.models.audit import AuditEventCase
+from app.oversight.services import record_incident, resolve_incident
 from app.tasks import services as tasks
 from app.workflow import instances
 from tests import factories
 from tests.conftest import login
-from tests.fixtures.diagrams import boundary_timer
+from tests.fixtures.diagrams import boundary_timer, hand_off_receiver, hand_off_sender
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # Monday 2 March 2026
 
@@ -214,7 +216,7 @@ def test_an_answer_changed_twice_shows_each_change_old_to_new(client, walked) ->
     assert "Date of the next review: 1 May 2026 → 5 Jun 2026" in first
     assert "Attendance since the last review (%): 91.5 → 93" in second
     assert "Attendance since the last review (%): 93 → 95" in third
-    outcome = "outcome of the review?: Continue the plan and review it again → Close: the outcomes are met"
+    outcome = "outcome of the review? Continue the plan and review it again → Close: the outcomes are met"
     assert outcome in third
     assert "Attendance since the last review (%) 95 (was 93)" in third  # and among all the answers
 
@@ -262,3 +264,54 @@ def test_the_case_page_links_to_the_chronology(client, walked) -> None:
     login(client, "practitioner@example.org")
     html = client.get(f"/cases/{walked.reference}").get_data(as_text=True)
     assert f'href="/cases/{walked.reference}/chronology"' in html
+
+
+def test_the_page_reads_as_many_rows_for_a_long_history_as_for_a_short_one(client, people, walked) -> None:
+    """One query per source and one for the names, however many entries: no query per entry."""
+    login(client, "manager@example.org")
+    short = factories.refer(people["school"])
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    for case in (walked, short):  # each version's forms are read once, then kept
+        page(client, case)
+    sqlalchemy_event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        counts = []
+        for case in (walked, short):
+            statements.clear()
+            page(client, case)
+            counts.append(len(statements))
+    finally:
+        sqlalchemy_event.remove(db.engine, "before_cursor_execute", count)
+    assert len(rows(page(client, walked))) > 5 * len(rows(page(client, short)))
+    assert counts[0] == counts[1] < 25
+
+
+def test_a_hand_off_and_an_incident_are_in_the_chronology_of_the_case(client, people) -> None:
+    factories.publish_test_diagram(hand_off_sender(), "sender.bpmn")
+    factories.publish_test_diagram(hand_off_receiver(), "receiver.bpmn")
+    with time_machine.travel(T0, tick=False) as clock:
+        case = factories.refer(people["school"])
+        sent = instances.start_process(
+            case, "sender", {"referral_date": "2026-03-02"}, people["practitioner"]
+        )
+        db.session.commit()
+        clock.move_to(T0 + timedelta(hours=1))
+        [first] = [t for t in factories.open_tasks(case) if t.instance_id == sent.id]
+        complete(case, first.name, people["practitioner"], {"note": "risk has risen"})
+        clock.move_to(T0 + timedelta(hours=2))
+        incident = record_incident(sent.id, "The condition could not be worked out", people["practitioner"])
+        clock.move_to(T0 + timedelta(hours=3))
+        resolve_incident(incident, people["manager"], "Diagram corrected")
+        db.session.commit()
+    login(client, "manager@example.org")
+    shown = rows(page(client, case, "?kind=handoff&kind=incident&kind=finished&order=oldest"))
+    assert [kind for kind, _ in shown] == ["finished", "handoff", "incident", "incident"]
+    finished, handed, raised, resolved = (text for _, text in shown)
+    assert "Sender finished: Handed on" in finished
+    assert "Sender handed the case on to Receiver Handed on because Handed on Priya Shah Receiver" in handed
+    assert "A step failed The condition could not be worked out Priya Shah Sender" in raised
+    assert "Incident resolved Diagram corrected Morgan Ellis Sender" in resolved
