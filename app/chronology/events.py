@@ -178,10 +178,17 @@ def _reason(event: AuditEvent, task_name: str) -> str:
 
 
 def _timer_entry(step: TimerStep, lookups: Lookups, common: dict[str, Any]) -> Entry:
+    """A timer that stopped a task was a deadline on it; one that only brought new work may be a
+    scheduled date (a review coming due) as well as an escalation, so it is told as what it did."""
     facts = tuple(("New task", _task_and_team(t, lookups)) for t in step.created) + tuple(
         ("Stopped", t.name) for t in step.stopped
     )
-    what = "A deadline passed and the case was escalated" if step.created else "A timer fired"
+    if step.stopped:
+        what = "A deadline passed" + (": the work was escalated" if step.created else "")
+    elif step.created:
+        what = "A set time was reached and new work was created"
+    else:
+        what = "A set time was reached"
     return Entry(kind="timer", what=what, facts=facts, **common)
 
 

@@ -178,7 +178,7 @@ def test_the_chronology_tells_the_case_in_order_newest_first(client, people, wal
         "Team Around the Family meeting held on 27 Mar 2026",
         "Released “Allocate a lead practitioner” from Dana Lewis back to the team queue",
         "Assigned “Allocate a lead practitioner” to Dana Lewis",
-        "A deadline passed and the case was escalated",
+        "A deadline passed: the work was escalated",
         "Seek consent from the family",
         "Triage the referral",
         "Claimed “Triage the referral”",

@@ -225,7 +225,7 @@ def test_a_timer_is_told_with_the_task_it_escalated_to_and_the_task_it_stopped()
     assert steps == {3: trail.TimerStep(created=(late,), stopped=(work,))}
     entries = trail.event_entries(events, {t.id: t for t in (work, late)}, steps, lookups())
     [timer] = [e for e in entries if e.kind == "timer"]
-    assert timer.what == "A deadline passed and the case was escalated"
+    assert timer.what == "A deadline passed: the work was escalated"
     assert timer.facts == (
         ("New task", "Record why the assessment is late (Early Help)"),
         ("Stopped", "Do the work"),
@@ -422,3 +422,15 @@ def test_the_filter_keeps_known_kinds_and_ignores_the_rest() -> None:
         "handoff",
         "incident",
     }
+
+
+def test_a_timer_that_only_brought_new_work_is_told_as_a_set_time_not_a_deadline() -> None:
+    events = [event(1, "timer.fired", T0), event(2, "timer.fired", T0 + timedelta(days=1))]
+    review = task("r", "Review the plan", 0, None, created_at=T0, state=TaskState.OPEN)
+    steps = trail.timer_steps(events, [review])
+    scheduled, quiet = trail.event_entries(events, {}, steps, lookups())
+    assert (scheduled.what, scheduled.facts) == (
+        "A set time was reached and new work was created",
+        (("New task", "Review the plan (Early Help)"),),
+    )
+    assert (quiet.what, quiet.facts) == ("A set time was reached", ())
