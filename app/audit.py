@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "case.pathway_started": "Started another pathway on the case",
     "case.attendance_recorded": "Recorded the child's attendance",
     "case.viewed": "Viewed the case",
+    "chronology.viewed": "Viewed the case's chronology",
     "cases.listed": "Viewed the list of cases",
     "worklist.viewed": "Viewed a worklist",
     "task.viewed": "Viewed a task",
@@ -91,6 +92,7 @@ ACTION_LABELS = {
 VIEW_ACTIONS = frozenset(
     {
         "case.viewed",
+        "chronology.viewed",
         "cases.listed",
         "worklist.viewed",
         "task.viewed",

@@ -16,6 +16,7 @@ from app.audit import action_label
 from app.auth.routes import bp as auth_bp
 from app.auth.sessions import ended_by_itself, load_session_user
 from app.cases.routes import bp as cases_bp
+from app.chronology.routes import bp as chronology_bp
 from app.cme.routes import bp as cme_bp
 from app.errors import init_errors
 from app.extensions import login_manager
@@ -42,6 +43,7 @@ def init_web(app: Flask) -> None:
         worklist_bp,
         tasks_bp,
         cases_bp,
+        chronology_bp,
         cme_bp,
         legal_bp,  # penalty-notice history
         oversight_bp,

@@ -266,7 +266,7 @@ class CaseView:
     completed_tasks: list[HumanTask]
     instances: list[ProcessInstance]
     incidents: list[Incident]
-    history: list[AuditEvent]
+    history: list[AuditEvent]  # changes only: views of the case are in the audit trail
     meetings: list[Meeting]
     # Each completed task's form, as its own process version defines it (for labels and choices).
     task_forms: dict[str, type[TaskForm]]
@@ -282,7 +282,10 @@ def case_view(case: Case) -> CaseView:
     )
     history = list(
         db.session.scalars(
-            select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.at.desc()).limit(50)
+            select(AuditEvent)
+            .where(AuditEvent.case_id == case.id, AuditEvent.action.not_in(audit.VIEW_ACTIONS))
+            .order_by(AuditEvent.at.desc())
+            .limit(50)
         )
     )
     incidents = list(

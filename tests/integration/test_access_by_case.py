@@ -108,4 +108,5 @@ def test_the_same_routes_open_for_the_team_that_holds_the_case(ctx, client, peop
     """So the 404s above are about access, not broken URLs."""
     login(client, "practitioner@example.org")  # Early Help holds the triage task
     assert client.get(f"/cases/{a_case['reference']}").status_code == 200
+    assert client.get(f"/cases/{a_case['reference']}/chronology").status_code == 200
     assert client.get(f"/tasks/{a_case['task_id']}").status_code == 200
