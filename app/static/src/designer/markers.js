@@ -1,6 +1,6 @@
 // Markers and count badges on a drawn diagram, shared by the viewer and the designer.
 
-export const MARKER_KINDS = ['problem', 'added', 'removed', 'changed', 'active', 'done', 'waiting']
+export const MARKER_KINDS = ['problem', 'added', 'removed', 'changed', 'active', 'done', 'waiting', 'taken']
 
 const DESCRIPTIONS = {
   problem: 'has a problem',
@@ -9,7 +9,8 @@ const DESCRIPTIONS = {
   changed: 'changed',
   active: 'in progress',
   done: 'done',
-  waiting: 'waiting'
+  waiting: 'waiting',
+  taken: 'taken'
 }
 
 /** The JSON in an element's data attribute, or null when it is absent or not JSON. */
@@ -64,6 +65,25 @@ export function addCounts (diagram, counts) {
     link.textContent = String(entry.count)
     link.setAttribute('aria-label', entry.count + ' at ' + nameOf(element))
     overlays.add(id, 'app-count', { position: { top: -12, right: 12 }, html: link })
+    drawn += 1
+  })
+  return drawn
+}
+
+/** `{"<element id>": "short text"}`: a small label under each element (who holds a task, when a
+ * timer is due). Text only, never HTML. Returns the number of labels drawn. */
+export function addNotes (diagram, notes) {
+  const registry = diagram.get('elementRegistry')
+  const overlays = diagram.get('overlays')
+  let drawn = 0
+  Object.keys(notes || {}).forEach(function (id) {
+    const text = notes[id]
+    const element = registry.get(id)
+    if (!element || typeof text !== 'string' || !text) { return }
+    const note = document.createElement('span')
+    note.className = 'app-diagram-note'
+    note.textContent = text
+    overlays.add(id, 'app-note', { position: { bottom: -4, left: 0 }, html: note })
     drawn += 1
   })
   return drawn
