@@ -62,6 +62,13 @@ class InstanceDiagram:
         return json.dumps(self.positions.markers() if self.positions else {}, sort_keys=True)
 
     @property
+    def focus(self) -> str:
+        """The elements the diagram first shows close up: where the case is now."""
+        now = ("active", "waiting", "problem")
+        elements = self.positions.elements.values() if self.positions else []
+        return " ".join(sorted(e.bpmn_id for e in elements if e.marker in now))
+
+    @property
     def notes_json(self) -> str:
         """Short labels on the diagram: who holds each active task and when it is due, when each
         waiting timer is due."""

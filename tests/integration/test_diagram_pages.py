@@ -77,6 +77,7 @@ def test_a_new_referral_is_at_triage_unallocated_and_the_view_is_recorded(
     due = task.due_at.astimezone(LONDON).strftime("%-d %b %H:%M")
     assert diagram_attribute(page, "data-notes") == {"triage": f"Unallocated, due {due}"}
     assert f'data-src="/processes/referral_to_early_help/v{instance.process_version.number}.bpmn"' in page
+    assert 'data-focus="triage"' in page  # the diagram opens close up on where the case is
     active = table(page, "active-tasks")
     assert "Triage the referral" in active and "Unallocated" in active and "Early Help" in active
     assert "No steps are done yet." in page and "No deadline timer is waiting." in page

@@ -89,6 +89,30 @@ export function addNotes (diagram, notes) {
   return drawn
 }
 
+/** Brings the elements named in `ids` (a space-separated list) into view at up to full size,
+ * when the whole diagram, fitted to the frame, draws them smaller: where a case is now, legible
+ * at once ("Fit to screen" shows the whole again). Returns whether the view moved. */
+export function focusOn (diagram, ids) {
+  const registry = diagram.get('elementRegistry')
+  const canvas = diagram.get('canvas')
+  const shapes = String(ids || '').split(/\s+/).map(function (id) { return id && registry.get(id) })
+    .filter(function (element) { return element && !element.waypoints })
+  if (!shapes.length) { return false }
+  const left = Math.min.apply(null, shapes.map(function (e) { return e.x }))
+  const top = Math.min.apply(null, shapes.map(function (e) { return e.y }))
+  const right = Math.max.apply(null, shapes.map(function (e) { return e.x + e.width }))
+  const bottom = Math.max.apply(null, shapes.map(function (e) { return e.y + e.height }))
+  const viewbox = canvas.viewbox()
+  const margin = 120
+  const scale = Math.min(1, viewbox.outer.width / (right - left + 2 * margin),
+    viewbox.outer.height / (bottom - top + 2 * margin))
+  if (scale <= viewbox.scale) { return false }
+  const width = viewbox.outer.width / scale
+  const height = viewbox.outer.height / scale
+  canvas.viewbox({ x: (left + right - width) / 2, y: (top + bottom - height) / 2, width, height })
+  return true
+}
+
 export function describeMarker (kind) {
   return DESCRIPTIONS[kind] || kind
 }

@@ -1,10 +1,11 @@
 // Draws every .app-diagram[data-src] element from the BPMN at data-src, read-only, with zoom
 // and pan, zoom buttons, a minimap for large diagrams, and optional markers (data-markers), count
-// badges (data-counts) and short labels under elements (data-notes). Sets data-drawn="true" on the container once drawn.
+// badges (data-counts), short labels under elements (data-notes), and a first view close on
+// some elements (data-focus: their ids, space-separated). Sets data-drawn="true" on the container once drawn.
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer'
 import minimapModule from 'diagram-js-minimap'
 
-import { addCounts, addMarkers, addNotes, jsonAttribute } from './markers.js'
+import { addCounts, addMarkers, addNotes, focusOn, jsonAttribute } from './markers.js'
 import { addZoomControls, makeMinimapToggleAccessible } from './viewer-controls.js'
 
 import 'bpmn-js/dist/assets/diagram-js.css'
@@ -43,6 +44,7 @@ function draw (container) {
         // an image has no links inside it for assistive technology; a group does
         container.setAttribute('role', 'group')
       }
+      focusOn(viewer, container.getAttribute('data-focus'))
       addZoomControls(container, viewer)
       container.setAttribute('data-drawn', 'true')
     })
