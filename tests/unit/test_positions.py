@@ -195,3 +195,43 @@ def test_an_embedded_subprocess_is_read_inside_the_same_diagram(engine: Engine) 
     positions = read_positions(running, xml)
     assert positions.flows_taken == {"f1", "s1", "s2", "f2"}
     assert positions.markers()["sub"] == "done" and positions.markers()["after"] == "active"
+
+
+def calling_diagram() -> bytes:
+    """start -> a call activity of another process (its own start -> inner -> end) -> end."""
+    lane = '<bpmn:laneSet id="{0}"><bpmn:lane id="{0}_lane" name="Early Help">{1}</bpmn:lane></bpmn:laneSet>'
+    refs = "".join(f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>" for n in ("start", "call", "end"))
+    inner_refs = "".join(f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>" for n in ("c_start", "inner", "c_end"))
+    return (
+        HEAD
+        + f"""<bpmn:process id="caller" name="Caller" isExecutable="true">
+    {lane.format("ls", refs)}
+    <bpmn:startEvent id="start" />
+    <bpmn:callActivity id="call" name="Plan" calledElement="callee" />
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="call" />
+    <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="end" />
+  </bpmn:process>
+  <bpmn:process id="callee" name="Callee" isExecutable="true">
+    {lane.format("ls2", inner_refs)}
+    <bpmn:startEvent id="c_start" />
+    {user_task("inner", "Inner step")}
+    <bpmn:endEvent id="c_end" />
+    <bpmn:sequenceFlow id="c1" sourceRef="c_start" targetRef="inner" />
+    <bpmn:sequenceFlow id="c2" sourceRef="inner" targetRef="c_end" />
+  </bpmn:process>
+</bpmn:definitions>"""
+    ).encode()
+
+
+def test_a_called_process_is_left_to_its_own_diagram(engine: Engine) -> None:
+    xml = calling_diagram()
+    diagram = parse_diagram(xml, "t.bpmn", "caller")
+    running = engine.start(diagram, {})
+    assert [t.bpmn_id for t in running.ready_tasks()] == ["inner"]
+    positions = read_positions(running, xml)
+    assert positions.markers() == {"start": "done", "call": "active", "f1": "taken"}
+    running.complete_task(running.ready_tasks()[0].id, {})
+    positions = read_positions(running, xml)
+    done = {"start": "done", "call": "done", "end": "done"}
+    assert positions.markers() == done | {"f1": "taken", "f2": "taken"}
