@@ -14,7 +14,16 @@ from sqlalchemy.orm import aliased
 from app import audit
 from app.access import can_see_case, case_visibility
 from app.extensions import db
-from app.models import AuditEvent, Case, HumanTask, ProcessInstance, ProcessVersion, TaskState, User
+from app.models import (
+    AuditEvent,
+    Case,
+    HumanTask,
+    InstanceStatus,
+    ProcessInstance,
+    ProcessVersion,
+    TaskState,
+    User,
+)
 from app.timescales.working_days import LONDON
 from app.workflow.library import get_library
 from app.workflow.positions import Positions, positions_of
@@ -56,6 +65,7 @@ class InstanceDiagram:
     positions: Positions | None  # None if the saved workflow could not be read
     active: list[ActiveTask]
     done: list[DoneStep]
+    handed_on_to: list[ProcessInstance]  # the processes this one started on the case (hand-offs)
 
     @property
     def markers_json(self) -> str:
@@ -122,7 +132,14 @@ def instance_diagram(case: Case, instance: ProcessInstance) -> InstanceDiagram:
         )
         for t in open_tasks
     ]
-    return InstanceDiagram(case, instance, positions, active, _done_steps(tasks, positions))
+    onward = list(
+        db.session.scalars(
+            select(ProcessInstance)
+            .where(ProcessInstance.started_by_id == instance.id, ProcessInstance.case_id == case.id)
+            .order_by(ProcessInstance.started_at, ProcessInstance.id)
+        )
+    )
+    return InstanceDiagram(case, instance, positions, active, _done_steps(tasks, positions), onward)
 
 
 def _held_since(task_ids: list[str]) -> dict[str, datetime]:
@@ -172,9 +189,19 @@ class StageCount:
 
 
 @dataclass(frozen=True)
+class TimersWaiting:
+    """Running cases of the process with a deadline timer waiting, and the soonest due: read from
+    each instance's next timer, so not per timer event (that would mean loading every workflow)."""
+
+    cases: int
+    soonest: datetime | None
+
+
+@dataclass(frozen=True)
 class ProcessPositions:
     version: ProcessVersion
     stages: list[StageCount]
+    timers: TimersWaiting
 
     def counts_json(self, href: dict[str, str]) -> str:
         """Badges for the viewer: each task with open work → its count and the link behind it."""
@@ -219,7 +246,22 @@ def process_positions(version: ProcessVersion, user: User) -> ProcessPositions:
         stages.append(StageCount(info.bpmn_id, info.name, tasks, cases, on_diagram=True))
     for bpmn_id, (name, tasks, cases) in sorted(counted.items()):
         stages.append(StageCount(bpmn_id, name, tasks, cases, on_diagram=False))
-    return ProcessPositions(version, stages)
+    return ProcessPositions(version, stages, _timers_waiting(version.process_id, user))
+
+
+def _timers_waiting(process_id: str, user: User) -> TimersWaiting:
+    cases, soonest = db.session.execute(
+        select(func.count(ProcessInstance.case_id.distinct()), func.min(ProcessInstance.next_timer_at))
+        .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
+        .join(Case, Case.id == ProcessInstance.case_id)
+        .where(
+            ProcessVersion.process_id == process_id,
+            ProcessInstance.status == InstanceStatus.RUNNING,
+            ProcessInstance.next_timer_at.is_not(None),
+            case_visibility(user),
+        )
+    ).one()
+    return TimersWaiting(cases or 0, soonest)
 
 
 def record_process_viewed(view: ProcessPositions, user: User, page: str) -> None:

@@ -19,7 +19,7 @@ from app.workflow import instances
 from app.workflow.positions import positions_of
 from tests import factories
 from tests.conftest import login
-from tests.fixtures.diagrams import two_step, with_timer
+from tests.fixtures.diagrams import hand_off_receiver, hand_off_sender, two_step, with_timer
 
 TRIAGE = {"existing_involvement": "none", "triage_decision": "seek_consent", "triage_reasons": "Attendance."}
 
@@ -219,3 +219,47 @@ def test_timers_due_are_read_not_fired(client, people) -> None:
     assert diagram_attribute(page, "data-markers")["deadline"] == "waiting"
     db.session.refresh(instance)
     assert instance.version == version
+
+
+def test_a_hand_off_links_the_two_processes_diagrams_and_the_finished_one_shows_its_end(
+    client, people
+) -> None:
+    factories.publish_test_diagram(hand_off_receiver(), "receiver.bpmn")
+    factories.publish_test_diagram(hand_off_sender(), "sender.bpmn")
+    case = factories.bare_case(people["practitioner"])
+    sent = instances.start_process(case, "sender", {"referral_date": "2026-12-04"}, people["practitioner"])
+    db.session.commit()
+    tasks.complete_task(factories.only_open_task(case), {"note": "risk has risen"}, people["practitioner"])
+    db.session.commit()
+    [received] = db.session.scalars(select(ProcessInstance).where(ProcessInstance.started_by_id == sent.id))
+    login(client, "manager@example.org")
+    page = client.get(f"/cases/{case.reference}/processes/{sent.id}").get_data(as_text=True)
+    assert diagram_attribute(page, "data-markers") == {
+        "start": "done",
+        "first": "done",
+        "end": "done",
+        "f1": "taken",
+        "f2": "taken",
+    }
+    assert 'data-focus=""' in page  # finished: the whole diagram
+    assert "Finished: Handed on" in page and "No task is waiting for anyone." in page
+    assert f'href="/cases/{case.reference}/processes/{received.id}"' in page
+    page = client.get(f"/cases/{case.reference}/processes/{received.id}").get_data(as_text=True)
+    assert "Handed on by Sender" in page and f'href="/cases/{case.reference}/processes/{sent.id}"' in page
+    assert diagram_attribute(page, "data-markers")["received"] == "active"
+
+
+def test_where_cases_are_says_how_many_cases_wait_on_a_deadline_and_the_soonest(client, people) -> None:
+    factories.publish_test_diagram(with_timer('"P3D"'))
+    login(client, "manager@example.org")
+    page = client.get("/processes/timed/where").get_data(as_text=True)
+    assert "No case you can see has a deadline timer waiting" in page
+    started = []
+    for name in ("Noah", "Ava"):
+        case = factories.bare_case(people["practitioner"], first_name=name)
+        started.append(instances.start_process(case, "timed", {}, people["practitioner"]))
+    db.session.commit()
+    page = client.get("/processes/timed/where").get_data(as_text=True)
+    soonest = min(i.next_timer_at for i in started if i.next_timer_at)
+    when = soonest.astimezone(LONDON).strftime("%-d %b %Y %H:%M")
+    assert f"2 cases have a deadline timer waiting on this process; the soonest falls due {when}" in page
