@@ -50,3 +50,21 @@ def test_the_case_diagram_highlights_the_active_task_and_the_path_taken(page, pe
     # the same in words, below it
     row = page.locator("#active-tasks").get_by_role("row").filter(has_text="Triage the referral")
     assert "Unallocated" in row.inner_text() and "Early Help" in row.inner_text()
+
+
+def test_where_cases_are_draws_each_count_as_a_link_to_those_cases(page, people) -> None:
+    factories.refer(people["school"], first_name="Oscar", last_name="Mensah")
+    page.goto("/login")
+    page.get_by_label("Email address").fill("manager@example.org")
+    page.get_by_label("Password", exact=True).fill("demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Processes").first.click()
+    page.locator("#process-referral_to_early_help").get_by_role("link", name="Where cases are").click()
+    page.get_by_role("heading", name="Where cases are").wait_for()
+    page.locator("#diagram[data-drawn='true'] svg").first.wait_for()
+    badge = page.get_by_role("link", name="1 at Triage the referral")
+    assert badge.inner_text() == "1"
+    assert badge.get_attribute("href").endswith("/cases?pathway=referral_to_early_help&stage=triage")
+    assert page.locator("#diagram [data-container-id='triage'] a.app-count-badge").count() == 1
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "where-cases-are.png"), full_page=True)
