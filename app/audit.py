@@ -42,6 +42,8 @@ ACTION_LABELS = {
     "penalty_notices.viewed": "Viewed the penalty-notice history",
     "api.read": "Read through the API",
     "moves.viewed": "Viewed which cases could move to another version",
+    "case.diagram_viewed": "Viewed a process of the case on its diagram",
+    "process.positions_viewed": "Viewed where cases are on a process diagram (counts only)",
     "process.started": "Process started",
     "process.completed": "Process finished",
     "process.handed_over": "Case handed on to the next process",
@@ -101,6 +103,8 @@ VIEW_ACTIONS = frozenset(
         "penalty_notices.viewed",
         "api.read",
         "moves.viewed",
+        "case.diagram_viewed",
+        "process.positions_viewed",
     }
 )
 

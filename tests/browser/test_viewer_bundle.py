@@ -1,5 +1,5 @@
 """The viewer bundle in real Chromium under the app's Content-Security-Policy, on the static
-harness: it draws, zooms, marks, counts and adds a minimap to large diagrams."""
+harness: it draws, zooms, marks, counts, labels and adds a minimap to large diagrams."""
 
 from __future__ import annotations
 
@@ -53,6 +53,22 @@ def test_the_viewer_draws_zooms_marks_counts_and_adds_a_minimap_to_large_diagram
     assert outline == ["rgb(212, 53, 28)", "5px"]
     active = seek_consent.locator(".djs-visual > :first-child").evaluate("e => getComputedStyle(e).stroke")
     assert active == "rgb(29, 112, 184)"
+
+    # the path taken: a flow drawn solid and thicker in green
+    taken = page.locator("#large .djs-element[data-element-id='flow_start_triage']")
+    assert "app-marker--taken" in (taken.get_attribute("class") or "")
+    line = taken.locator(".djs-visual > path").first.evaluate(
+        "e => [getComputedStyle(e).stroke, getComputedStyle(e).strokeWidth]"
+    )
+    assert line == ["rgb(0, 112, 60)", "4px"]
+
+    # notes: a text label under its element (who holds a task, when it is due); a note for an id
+    # not in the diagram, or one that is not text, is not drawn
+    notes = page.locator("#large .app-diagram-note")
+    assert notes.count() == 1
+    assert page.locator("#large [data-container-id='seek_consent'] .app-diagram-note").inner_text() == (
+        "SP, due 7 Dec 17:00"
+    )
 
     # counts: a badge link to its href on its element; links off this site are not drawn
     badges = page.locator("#large a.app-count-badge")

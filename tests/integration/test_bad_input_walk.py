@@ -227,6 +227,7 @@ def walker(app: Flask) -> Iterator[Walker]:
             "run_id": str(run.id),
             "reference": case.reference,
             "task_id": task.id,
+            "instance_id": str(case.instances[0].id),  # the case's own process (a diagram page)
             "term_id": str(closure.term_id),
             "closure_id": str(closure.id),
             "name": next(iter(SETTINGS)),

@@ -213,6 +213,7 @@ def walk_values(ctx, people) -> dict[str, str]:
         "run_id": str(run.id),
         "reference": case.reference,
         "task_id": factories.only_open_task(case).id,
+        "instance_id": str(factories.only_open_task(case).instance_id),
         "incident_id": str(incident.id),
         "term_id": str(term.id),
         "closure_id": str(term.closures[0].id),

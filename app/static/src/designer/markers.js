@@ -1,6 +1,6 @@
 // Markers and count badges on a drawn diagram, shared by the viewer and the designer.
 
-export const MARKER_KINDS = ['problem', 'added', 'removed', 'changed', 'active', 'done', 'waiting']
+export const MARKER_KINDS = ['problem', 'added', 'removed', 'changed', 'active', 'done', 'waiting', 'taken']
 
 const DESCRIPTIONS = {
   problem: 'has a problem',
@@ -9,7 +9,8 @@ const DESCRIPTIONS = {
   changed: 'changed',
   active: 'in progress',
   done: 'done',
-  waiting: 'waiting'
+  waiting: 'waiting',
+  taken: 'taken'
 }
 
 /** The JSON in an element's data attribute, or null when it is absent or not JSON. */
@@ -67,6 +68,49 @@ export function addCounts (diagram, counts) {
     drawn += 1
   })
   return drawn
+}
+
+/** `{"<element id>": "short text"}`: a small label under each element (who holds a task, when a
+ * timer is due). Text only, never HTML. Returns the number of labels drawn. */
+export function addNotes (diagram, notes) {
+  const registry = diagram.get('elementRegistry')
+  const overlays = diagram.get('overlays')
+  let drawn = 0
+  Object.keys(notes || {}).forEach(function (id) {
+    const text = notes[id]
+    const element = registry.get(id)
+    if (!element || typeof text !== 'string' || !text) { return }
+    const note = document.createElement('span')
+    note.className = 'app-diagram-note'
+    note.textContent = text
+    overlays.add(id, 'app-note', { position: { bottom: -4, left: 0 }, html: note })
+    drawn += 1
+  })
+  return drawn
+}
+
+/** Brings the elements named in `ids` (a space-separated list) into view at up to full size,
+ * when the whole diagram, fitted to the frame, draws them smaller: where a case is now, legible
+ * at once ("Fit to screen" shows the whole again). Returns whether the view moved. */
+export function focusOn (diagram, ids) {
+  const registry = diagram.get('elementRegistry')
+  const canvas = diagram.get('canvas')
+  const shapes = String(ids || '').split(/\s+/).map(function (id) { return id && registry.get(id) })
+    .filter(function (element) { return element && !element.waypoints })
+  if (!shapes.length) { return false }
+  const left = Math.min.apply(null, shapes.map(function (e) { return e.x }))
+  const top = Math.min.apply(null, shapes.map(function (e) { return e.y }))
+  const right = Math.max.apply(null, shapes.map(function (e) { return e.x + e.width }))
+  const bottom = Math.max.apply(null, shapes.map(function (e) { return e.y + e.height }))
+  const viewbox = canvas.viewbox()
+  const margin = 120
+  const scale = Math.min(1, viewbox.outer.width / (right - left + 2 * margin),
+    viewbox.outer.height / (bottom - top + 2 * margin))
+  if (scale <= viewbox.scale) { return false }
+  const width = viewbox.outer.width / scale
+  const height = viewbox.outer.height / scale
+  canvas.viewbox({ x: (left + right - width) / 2, y: (top + bottom - height) / 2, width, height })
+  return true
 }
 
 export function describeMarker (kind) {

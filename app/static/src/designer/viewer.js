@@ -1,10 +1,11 @@
 // Draws every .app-diagram[data-src] element from the BPMN at data-src, read-only, with zoom
-// and pan, zoom buttons, a minimap for large diagrams, and optional markers (data-markers) and
-// count badges (data-counts). Sets data-drawn="true" on the container once drawn.
+// and pan, zoom buttons, a minimap for large diagrams, and optional markers (data-markers), count
+// badges (data-counts), short labels under elements (data-notes), and a first view close on
+// some elements (data-focus: their ids, space-separated). Sets data-drawn="true" on the container once drawn.
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer'
 import minimapModule from 'diagram-js-minimap'
 
-import { addCounts, addMarkers, jsonAttribute } from './markers.js'
+import { addCounts, addMarkers, addNotes, focusOn, jsonAttribute } from './markers.js'
 import { addZoomControls, makeMinimapToggleAccessible } from './viewer-controls.js'
 
 import 'bpmn-js/dist/assets/diagram-js.css'
@@ -38,10 +39,12 @@ function draw (container) {
         if (!container.classList.contains('app-diagram--small')) { viewer.get('minimap').open() }
       }
       addMarkers(viewer, jsonAttribute(container, 'data-markers'))
+      addNotes(viewer, jsonAttribute(container, 'data-notes'))
       if (addCounts(viewer, jsonAttribute(container, 'data-counts'))) {
         // an image has no links inside it for assistive technology; a group does
         container.setAttribute('role', 'group')
       }
+      focusOn(viewer, container.getAttribute('data-focus'))
       addZoomControls(container, viewer)
       container.setAttribute('data-drawn', 'true')
     })
