@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "penalty_notices.viewed": "Viewed the penalty-notice history",
     "api.read": "Read through the API",
     "moves.viewed": "Viewed which cases could move to another version",
+    "process.suspension_viewed": "Viewed a process to suspend or resume it",
     "process.started": "Process started",
     "process.completed": "Process finished",
     "process.handed_over": "Case handed on to the next process",
@@ -56,6 +57,8 @@ ACTION_LABELS = {
     "process.checked": "Checked a diagram",
     "process.draft_deleted": "Deleted a draft of a process",
     "process.draft_tested": "Started a test of a draft",
+    "process.suspended": "Suspended a process",
+    "process.resumed": "Resumed a suspended process",
     "task.claimed": "Claimed a task",
     "task.released": "Released a task to the team queue",
     "task.assigned": "Assigned a task",
@@ -63,6 +66,7 @@ ACTION_LABELS = {
     "timer.fired": "A deadline timer fired",
     "incident.raised": "A step failed (incident raised)",
     "incident.resolved": "Incident resolved",
+    "incident.retried": "Retried a failed step (incident)",
     "auth.signed_in": "Signed in",
     "auth.failed": "Failed sign-in",
     "auth.signed_out": "Signed out",
@@ -99,6 +103,7 @@ VIEW_ACTIONS = frozenset(
         "penalty_notices.viewed",
         "api.read",
         "moves.viewed",
+        "process.suspension_viewed",
     }
 )
 

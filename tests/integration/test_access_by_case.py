@@ -34,6 +34,7 @@ MADE_UP = {
     "reference": "C9999999",
     "task_id": "00000000-0000-0000-0000-000000000000",
     "incident_id": "999999",
+    "instance_id": "999999",
 }
 # Routes that take one of these ids but are not about a case (a draft's test has its own tasks).
 NOT_ABOUT_A_CASE = {"trials.task"}
@@ -61,7 +62,12 @@ def a_case(ctx, people):
     broken = instances.start_process(case, "access_incident", {"referral_date": "2026-12-04"}, None)
     db.session.commit()
     incident = in_own_transaction(lambda: record_incident(broken.id, "An incident on the case", None))
-    return {"reference": case.reference, "task_id": task.id, "incident_id": str(incident.id)}
+    return {
+        "reference": case.reference,
+        "task_id": task.id,
+        "incident_id": str(incident.id),
+        "instance_id": str(broken.id),
+    }
 
 
 def _case_routes(app) -> list:
