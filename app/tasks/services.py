@@ -161,6 +161,18 @@ def reason_needed_to_assign(task: HumanTask, assignee_id: int | None, manager: U
     return task.assignee_id not in (None, manager.id) or assignee_id != manager.id
 
 
+REASON_LIMIT = 2000
+
+
+def _reason(reason: str, needed: bool, missing: str) -> str:
+    reason = reason.strip()
+    if needed and not reason:
+        raise ReasonNeeded(missing)
+    if len(reason) > REASON_LIMIT:
+        raise ReasonNeeded(f"The reason must be {REASON_LIMIT:,} characters or fewer")
+    return reason
+
+
 def _named(user_id: int | None) -> str | None:
     user = db.session.get(User, user_id) if user_id is not None else None
     return user.name if user is not None else None
@@ -177,9 +189,8 @@ def release_task(task: HumanTask, user: User, reason: str = "") -> None:
         raise NotAllowed("Only the person holding this task or their manager can release it")
     if task.assignee_id is None:
         return
-    reason = reason.strip()
-    if reason_needed_to_release(task, user) and not reason:
-        raise ReasonNeeded(f"Enter why you are releasing {_named(task.assignee_id)}’s task")
+    missing = f"Enter why you are releasing {_named(task.assignee_id)}’s task"
+    reason = _reason(reason, reason_needed_to_release(task, user), missing)
     before = {"assignee": _named(task.assignee_id)}
     try:
         _set_assignee(task, None, HumanTask.assignee_id == task.assignee_id)
@@ -204,9 +215,8 @@ def assign_task(task: HumanTask, assignee: User, manager: User, reason: str = ""
     if task.team_id is not None and task.team_id not in assignee.team_ids:
         raise NotAllowed(f"{assignee.name} is not in the team this task belongs to")
     _require_role(task, assignee)
-    reason = reason.strip()
-    if reason_needed_to_assign(task, assignee.id, manager) and not reason:
-        raise ReasonNeeded("Enter why you are assigning it")
+    needed = reason_needed_to_assign(task, assignee.id, manager)
+    reason = _reason(reason, needed, "Enter why you are assigning it")
     before = {"assignee": _named(task.assignee_id)}
     _set_assignee(task, assignee.id, HumanTask.assignee_id.is_not_distinct_from(task.assignee_id))
     audit.record(
