@@ -42,6 +42,7 @@ WALKERS = (None, "practitioner@example.org", "manager@example.org", "owner@examp
 DONE_BY_THE_WALK = {
     "task.claimed",
     "task.released",
+    "incident.retried",
     "account.deactivated",
     "account.reactivated",
     "account.password_reset",
