@@ -106,6 +106,9 @@ def resume(reference: str, instance_id: int) -> Response | tuple[str, int]:
 
 def _change(reference: str, instance_id: int, verb: str) -> Response | tuple[str, int]:
     instance = _instance(reference, instance_id)
+    if refused := suspension.why_not(instance, verb):  # finished, or already so: nothing to ask
+        flash(refused, "error")
+        return redirect(url_for("cases.show", reference=reference))
     reason = request.form.get("reason") or ""
     error, status = "", 200
     if request.method == "POST":

@@ -51,12 +51,15 @@ def may_suspend(user: User, case: Case) -> bool:
     )
 
 
-def can_suspend(instance: ProcessInstance) -> bool:
-    return instance.status in (InstanceStatus.RUNNING, InstanceStatus.INCIDENT)
-
-
-def can_resume(instance: ProcessInstance) -> bool:
-    return instance.status == InstanceStatus.SUSPENDED
+def why_not(instance: ProcessInstance, verb: str) -> str:
+    """Why the instance cannot be suspended (`verb` "suspend") or resumed now; "" if it can."""
+    if verb == "resume":
+        return "" if instance.status == InstanceStatus.SUSPENDED else "This process is not suspended"
+    if instance.status == InstanceStatus.SUSPENDED:
+        return "This process is already suspended"
+    if instance.status not in (InstanceStatus.RUNNING, InstanceStatus.INCIDENT):
+        return "This process has finished, so there is nothing to suspend"
+    return ""
 
 
 def _reason(reason: str, verb: str) -> str:

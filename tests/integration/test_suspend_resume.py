@@ -183,5 +183,7 @@ def test_a_finished_process_cannot_be_suspended(client, people) -> None:
     assert f"/processes/{instance.id}/suspend" not in page
     refused = _suspend_on_the_page(client, case, instance, "Why not")
     assert refused.status_code == 302
+    asked = client.get(f"/cases/{case.reference}/processes/{instance.id}/resume", follow_redirects=True)
+    assert "This process is not suspended" in asked.get_data(as_text=True)
     assert _status(instance) == InstanceStatus.COMPLETED
     assert [a for a, _ in _actions(instance)] == ["process.started"]
