@@ -93,6 +93,12 @@ def _run_again(incident: Incident, manager: User) -> str:
             "who sent them to submit the task again, then mark the incident resolved",
             engine=False,
         )
+    if not sender.active:
+        raise _Failed(
+            f"{sender.name}'s account is closed, so the answers cannot be sent again on their behalf: "
+            "assign the task to someone in the team to do again, then mark the incident resolved",
+            engine=False,
+        )
     try:
         tasks.submit_task(
             incident.task_id, MultiDict(incident.answers), sender, csrf=False, audited_as=manager

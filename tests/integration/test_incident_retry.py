@@ -229,3 +229,18 @@ def test_an_incident_out_of_sight_answers_404_and_is_skipped_in_a_batch(client, 
     page = client.post("/incidents/retry", data={"incident_id": [str(incident.id)]}).get_data(as_text=True)
     assert "0 of 0 worked" in page
     assert _incident(instance).retries == 0
+
+
+@pytest.mark.expects_server_error
+def test_answers_are_not_sent_again_for_a_closed_account(client, people) -> None:
+    version, case, instance, _ = _failed_submission(client, people)
+    _move_to_fixed(version, instance, people["owner"])
+    people["practitioner"].active = False
+    db.session.commit()
+    login(client, "manager@example.org")
+    client.post(f"/incidents/{_incident(instance).id}/retry")
+    incident = _incident(instance)
+    assert incident.resolved_at is None and "undefined_name" in incident.message  # the error stays
+    [(after, detail)] = _retried(instance)
+    assert after == {"worked": False} and "account is closed" in detail
+    assert [t.name for t in factories.open_tasks(case)] == ["First step"]
