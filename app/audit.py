@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "moves.viewed": "Viewed which cases could move to another version",
     "case.diagram_viewed": "Viewed a process of the case on its diagram",
     "process.positions_viewed": "Viewed where cases are on a process diagram (counts only)",
+    "process.suspension_viewed": "Viewed a process to suspend or resume it",
     "process.started": "Process started",
     "process.completed": "Process finished",
     "process.handed_over": "Case handed on to the next process",
@@ -59,6 +60,8 @@ ACTION_LABELS = {
     "process.checked": "Checked a diagram",
     "process.draft_deleted": "Deleted a draft of a process",
     "process.draft_tested": "Started a test of a draft",
+    "process.suspended": "Suspended a process",
+    "process.resumed": "Resumed a suspended process",
     "task.claimed": "Claimed a task",
     "task.released": "Released a task to the team queue",
     "task.assigned": "Assigned a task",
@@ -66,6 +69,7 @@ ACTION_LABELS = {
     "timer.fired": "A deadline timer fired",
     "incident.raised": "A step failed (incident raised)",
     "incident.resolved": "Incident resolved",
+    "incident.retried": "Retried a failed step (incident)",
     "auth.signed_in": "Signed in",
     "auth.failed": "Failed sign-in",
     "auth.signed_out": "Signed out",
@@ -105,6 +109,7 @@ VIEW_ACTIONS = frozenset(
         "moves.viewed",
         "case.diagram_viewed",
         "process.positions_viewed",
+        "process.suspension_viewed",
     }
 )
 

@@ -119,6 +119,8 @@ def claim(task_id: str) -> Any:
     task = _visible_task(task_id)
     try:
         tasks.claim_task(task, me())
+    except tasks.ProcessSuspended as exc:
+        return json_error(409, "suspended", str(exc), task=task_json(task))
     except tasks.NotAllowed as exc:
         return json_error(403, "forbidden", str(exc))
     except tasks.TaskNotOpen:
@@ -142,6 +144,8 @@ def complete(task_id: str) -> Any:
         return json_error(422, "invalid", "Some answers need correcting", fields=refused.form.errors)
     except tasks.TaskNotOpen:
         return _conflict(task_id)
+    except tasks.ProcessSuspended as exc:
+        return json_error(409, "suspended", str(exc), task=task_json(exc.task))
     except tasks.NotAllowed as exc:
         return json_error(403, "forbidden", str(exc))
     except tasks.EngineFailed as failed:

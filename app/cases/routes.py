@@ -10,6 +10,7 @@ from app.access import me, signed_in
 from app.cases import services
 from app.cases.forms import ReferralForm, StartPathwayForm
 from app.formkit.wtforms33 import SelectChoice
+from app.oversight.suspension import may_suspend
 from app.workflow import EngineError
 from app.workflow.library import ProcessNotPublished
 
@@ -61,7 +62,12 @@ def show(reference: str) -> str:
     ask_attendance = [p for p in offered if p.asks_attendance] if case.attendance_percent is None else []
     services.record_case_viewed(case, me(), request.full_path)
     return render_template(
-        "cases/show.html", view=view, case=case, pathways=pathways, ask_attendance=ask_attendance
+        "cases/show.html",
+        view=view,
+        case=case,
+        pathways=pathways,
+        ask_attendance=ask_attendance,
+        may_suspend=may_suspend(me(), case),
     )
 
 

@@ -166,9 +166,8 @@ def start_pathway(
     every task), and one that asks for attendance when the case has none and none is given
     (AttendanceNeeded). Attendance given for a case without it is recorded on the case first.
     """
-    running = {
-        i.process_version.process_id for i in case.instances if i.status.value in ("running", "incident")
-    }
+    unfinished = ("running", "incident", "suspended")
+    running = {i.process_version.process_id for i in case.instances if i.status.value in unfinished}
     if chosen.process_id in running:
         raise PathwayAlreadyRunning(chosen.label)
     if chosen.asks_attendance and case.attendance_percent is None:

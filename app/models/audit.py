@@ -72,6 +72,10 @@ class Incident(Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     resolution: Mapped[str] = mapped_column(Text, default="")
+    # A failed submission's answers as sent (field -> list of values), so a retry can send them again.
+    answers: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
+    retries: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_retried_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     case: Mapped[Case] = relationship()
     instance: Mapped[ProcessInstance] = relationship()

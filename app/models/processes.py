@@ -80,6 +80,7 @@ class InstanceStatus(enum.StrEnum):
     COMPLETED = "completed"
     INCIDENT = "incident"
     CANCELLED = "cancelled"
+    SUSPENDED = "suspended"  # a manager paused it: no task moves on and no timer fires
 
 
 class ProcessInstance(Model):
@@ -106,10 +107,15 @@ class ProcessInstance(Model):
     # A hand-off: the instance whose message started this one, and the message's name.
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
     start_message: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    # While suspended: who paused it, when and why (cleared on resume; the trail keeps them all).
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    suspended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    suspended_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     case: Mapped[Case] = relationship(back_populates="instances")
     process_version: Mapped[ProcessVersion] = relationship()
     started_by: Mapped[ProcessInstance | None] = relationship(remote_side=[id])
+    suspended_by: Mapped[User | None] = relationship(foreign_keys=[suspended_by_id])
 
     # Optimistic locking: every UPDATE checks and bumps `version`.
     __mapper_args__ = {"version_id_col": version}

@@ -20,7 +20,6 @@ from app.formkit.definitions import FormBundle
 from app.jobs import Each
 from app.models import (
     Case,
-    InstanceStatus,
     MigrationRun,
     MigrationStatus,
     ProcessInstance,
@@ -30,7 +29,7 @@ from app.models import (
 from app.processes.publishing import MOVING_STALE_AFTER
 from app.transactions import Refusal
 from app.workflow import ParsedDiagram
-from app.workflow.migration import MoveCheck, Mover, instances_on
+from app.workflow.migration import MOVABLE, MoveCheck, Mover, instances_on
 
 RUNS = table_of(MigrationRun)
 STALE_AFTER = MOVING_STALE_AFTER  # a running batch with no progress for this long has died
@@ -57,7 +56,7 @@ def running_counts(process_id: str) -> dict[int, int]:
     rows = db.session.execute(
         select(ProcessInstance.process_version_id, func.count())
         .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
-        .where(ProcessVersion.process_id == process_id, ProcessInstance.status == InstanceStatus.RUNNING)
+        .where(ProcessVersion.process_id == process_id, ProcessInstance.status.in_(MOVABLE))
         .group_by(ProcessInstance.process_version_id)
     )
     return {version_id: count for version_id, count in rows}
@@ -74,7 +73,7 @@ def _chosen(
                 .where(
                     ProcessInstance.id.in_(instance_ids),
                     ProcessInstance.process_version_id == source.id,
-                    ProcessInstance.status == InstanceStatus.RUNNING,
+                    ProcessInstance.status.in_(MOVABLE),
                 )
                 .order_by(ProcessInstance.id)
             )
@@ -86,7 +85,7 @@ def _chosen(
         .join(Case, Case.id == ProcessInstance.case_id)
         .where(
             ProcessInstance.process_version_id == source.id,
-            ProcessInstance.status == InstanceStatus.RUNNING,
+            ProcessInstance.status.in_(MOVABLE),
             Case.reference.in_(references),
         )
         .order_by(ProcessInstance.id)

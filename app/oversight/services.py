@@ -10,42 +10,10 @@ from sqlalchemy.orm import contains_eager
 from app import audit
 from app.access import case_visibility, visible
 from app.extensions import db
-from app.models import Incident, InstanceStatus, ProcessInstance, User
+from app.models import Incident, InstanceStatus, User
+from app.workflow.incidents import record_incident
 
-
-def record_incident(
-    instance_id: int, message: str, actor: User | None, task_id: str | None = None, task_name: str = ""
-) -> Incident:
-    """Record that a step of the instance failed, for a manager (once: the same failure again,
-    a retry or the next timer sweep, is the same incident). The edge calls this after throwing
-    the failed work away, in a transaction of its own (app/transactions.py in_own_transaction).
-    """
-    instance = db.session.get(ProcessInstance, instance_id)
-    if instance is None:
-        raise LookupError(instance_id)
-    repeated = db.session.scalar(
-        select(Incident).where(
-            Incident.instance_id == instance_id,
-            Incident.resolved_at.is_(None),
-            Incident.task_id == task_id if task_id else Incident.task_id.is_(None),
-            Incident.message == message,
-        )
-    )
-    if repeated is not None:  # the same failure again (a retry, or the next timer sweep)
-        return repeated
-    incident = Incident(
-        instance_id=instance.id,
-        case_id=instance.case_id,
-        task_id=task_id,
-        task_name=task_name,
-        message=message,
-        raised_by_id=actor.id if actor else None,
-    )
-    db.session.add(incident)
-    instance.status = InstanceStatus.INCIDENT
-    audit.record("incident.raised", actor, instance=instance, detail=message)
-    db.session.flush()
-    return incident
+__all__ = ["find_visible_incident", "open_incidents", "record_incident", "resolve_incident"]
 
 
 def find_visible_incident(incident_id: int, user: User) -> Incident | None:

@@ -12,7 +12,7 @@ from app.access import can_manage_task, can_work_task, me, signed_in
 from app.auth.services import get_user
 from app.formkit.base import TaskForm
 from app.inputs import safe_next
-from app.models import HumanTask, TaskState
+from app.models import HumanTask, InstanceStatus, TaskState
 from app.tasks import services
 from app.transactions import in_own_transaction, start_afresh
 
@@ -28,17 +28,21 @@ def _visible_task(task_id: str) -> HumanTask:
 
 def _render(task: HumanTask, form: TaskForm, status: int = 200, **extra: object) -> tuple[str, int]:
     user = me()
+    suspended = task.instance.status == InstanceStatus.SUSPENDED
     return (
         render_template(
             "tasks/task.html",
             task=task,
             form=form,
+            suspended=suspended,
             can_work=task.state == TaskState.OPEN
+            and not suspended
             and can_work_task(user, task)
             and task.assignee_id in (None, user.id),
             can_manage=can_manage_task(user, task),
             assignable=services.assignable_users(task) if can_manage_task(user, task) else [],
-            **extra,
+            release_needs_reason=services.reason_needed_to_release(task, user),
+            **({"typed": {}} | extra),
         ),
         status,
     )
@@ -64,6 +68,8 @@ def submit(task_id: str) -> Response | tuple[str, int]:
     except services.TaskNotOpen as refused:
         start_afresh()  # to show the task as whoever completed it left it
         return _render(services.get_task(task_id), refused.form, 409, conflict=True)
+    except services.ProcessSuspended as refused:
+        return _render(refused.task, refused.form, 409, refused=str(refused), kept_answers=True)
     except services.NotAllowed as refused:
         return _render(refused.task, refused.form, 403, refused=str(refused))
     except services.EngineFailed as failed:
@@ -79,7 +85,7 @@ def claim(task_id: str) -> Response | tuple[str, int]:
     task = _visible_task(task_id)
     try:
         services.claim_task(task, me())
-    except (services.NotAllowed, services.TaskNotOpen) as exc:
+    except (services.NotAllowed, services.TaskNotOpen, services.ProcessSuspended) as exc:
         return _refused(task, exc)
     flash("You have claimed this task")
     return redirect(url_for("tasks.show", task_id=task.id))
@@ -89,10 +95,13 @@ def claim(task_id: str) -> Response | tuple[str, int]:
 @signed_in
 def release(task_id: str) -> Response | tuple[str, int]:
     task = _visible_task(task_id)
+    reason = request.form.get("release_reason") or ""
     try:
-        services.release_task(task, me())
+        services.release_task(task, me(), reason)
+    except services.ReasonNeeded as exc:
+        return _refused(task, exc, typed={"release_reason": reason}, field="release_reason")
     except (services.NotAllowed, services.TaskNotOpen) as exc:
-        return _refused(task, exc)
+        return _refused(task, exc, typed={"release_reason": reason})
     flash("The task is back in the team's queue")
     return redirect(safe_next(request.form.get("next"), url_for("worklist.index", view="team")))
 
@@ -101,23 +110,32 @@ def release(task_id: str) -> Response | tuple[str, int]:
 @signed_in
 def assign(task_id: str) -> Response | tuple[str, int]:
     task = _visible_task(task_id)
+    typed = {"assignee_id": request.form.get("assignee_id") or "", "reason": request.form.get("reason") or ""}
     try:
-        assignee = get_user(inputs.whole_number(request.form.get("assignee_id"), 0) or 0)
+        assignee = get_user(inputs.whole_number(typed["assignee_id"], 0) or 0)
     except (LookupError, ValueError):
-        return _refused(task, services.NotAllowed("Select a person to assign the task to"))
+        refused = services.NotAllowed("Select a person to assign the task to")
+        return _refused(task, refused, typed=typed, field="assignee_id")
     try:
-        services.assign_task(task, assignee, me())
-    except (services.NotAllowed, services.TaskNotOpen) as exc:
-        return _refused(task, exc)
+        services.assign_task(task, assignee, me(), typed["reason"])
+    except services.ReasonNeeded as exc:
+        return _refused(task, exc, typed=typed, field="reason")
+    except (services.NotAllowed, services.TaskNotOpen, services.ProcessSuspended) as exc:
+        return _refused(task, exc, typed=typed)
     flash(f"Assigned to {assignee.name}")
     return redirect(url_for("tasks.show", task_id=task.id))
 
 
-def _refused(task: HumanTask, exc: Exception) -> tuple[str, int]:
-    """The task as it now stands, with why this request changed nothing: 409 when someone
-    else changed the task first (completed it, or holds it), 403 when the user may not."""
+def _refused(
+    task: HumanTask, exc: Exception, typed: dict[str, str] | None = None, field: str = ""
+) -> tuple[str, int]:
+    """The task as it now stands, with why this request changed nothing and what was typed: 409
+    when someone else changed the task first (completed it, holds it, suspended its process),
+    400 when a choice or a reason is missing, 403 when the user may not."""
     start_afresh()  # to show the task as it now stands
     fresh = services.get_task(task.id)
-    message = str(exc) if isinstance(exc, services.NotAllowed) else "This task is no longer open"
-    conflict = isinstance(exc, services.TaskNotOpen | services.TaskTaken)
-    return _render(fresh, services.task_form(fresh), 409 if conflict else 403, refused=message)
+    message = "This task is no longer open" if isinstance(exc, services.TaskNotOpen) else str(exc)
+    conflict = isinstance(exc, services.TaskNotOpen | services.TaskTaken | services.ProcessSuspended)
+    status = 409 if conflict else 400 if isinstance(exc, services.ReasonNeeded) else 403
+    form = services.task_form(fresh)
+    return _render(fresh, form, status, refused=message, typed=typed or {}, field_error=field)

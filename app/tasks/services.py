@@ -22,12 +22,12 @@ from app.access import can_manage_task, can_see_case, can_work_task, holds_requi
 from app.extensions import db, table_of
 from app.formkit.base import TaskForm, answers_from_json, plain
 from app.formkit.builder import form_class
-from app.models import HumanTask, Incident, TaskState, User
-from app.oversight.services import record_incident
+from app.models import HumanTask, Incident, InstanceStatus, TaskState, User
 from app.pathways.registry import TaskContext
 from app.pathways.run import apply_effects, calculate, check_answers
 from app.transactions import Refusal
 from app.workflow import EngineError, instances
+from app.workflow.incidents import record_incident
 from app.workflow.library import get_library
 
 
@@ -63,6 +63,17 @@ class TaskNotOpen(Refused):
         self.task_id = task_id
 
 
+class ProcessSuspended(Refused):
+    """A manager suspended the task's process: nothing of it moves until they resume it."""
+
+    def __init__(self) -> None:
+        super().__init__("This process is suspended")
+
+
+class ReasonNeeded(NotAllowed):
+    """A manager changing who holds someone else's task must say why (the trail keeps it)."""
+
+
 def find_task(task_id: str) -> HumanTask | None:
     return db.session.get(HumanTask, task_id)
 
@@ -78,6 +89,11 @@ def get_task(task_id: str) -> HumanTask:
 def _require_open(task: HumanTask) -> None:
     if task.state != TaskState.OPEN:
         raise TaskNotOpen(task.id)
+
+
+def _require_running(task: HumanTask) -> None:
+    if task.instance.status == InstanceStatus.SUSPENDED:
+        raise ProcessSuspended()
 
 
 def _require_role(task: HumanTask, user: User) -> None:
@@ -122,6 +138,7 @@ def claim_task(task: HumanTask, user: User) -> None:
     a moment before this request; of two simultaneous claims exactly one succeeds.
     """
     _require_open(task)
+    _require_running(task)
     _require_role(task, user)
     if not can_work_task(user, task):
         raise NotAllowed("This task is not in one of your team's queues")
@@ -133,8 +150,36 @@ def claim_task(task: HumanTask, user: User) -> None:
     audit.record("task.claimed", user, task=task, detail=task.name)
 
 
-def release_task(task: HumanTask, user: User) -> None:
-    """Put a task the user holds back in the team queue (managers may release anyone's).
+def reason_needed_to_release(task: HumanTask, user: User) -> bool:
+    """A manager putting someone else's task back in the queue says why; the holder need not."""
+    return task.assignee_id is not None and task.assignee_id != user.id
+
+
+def reason_needed_to_assign(task: HumanTask, assignee_id: int | None, manager: User) -> bool:
+    """A reason is needed unless a manager takes an unheld task (or their own) for themselves:
+    when someone else holds it, or it goes to another person."""
+    return task.assignee_id not in (None, manager.id) or assignee_id != manager.id
+
+
+REASON_LIMIT = 2000
+
+
+def _reason(reason: str, needed: bool, missing: str) -> str:
+    reason = reason.strip()
+    if needed and not reason:
+        raise ReasonNeeded(missing)
+    if len(reason) > REASON_LIMIT:
+        raise ReasonNeeded(f"The reason must be {REASON_LIMIT:,} characters or fewer")
+    return reason
+
+
+def _named(user_id: int | None) -> str | None:
+    user = db.session.get(User, user_id) if user_id is not None else None
+    return user.name if user is not None else None
+
+
+def release_task(task: HumanTask, user: User, reason: str = "") -> None:
+    """Put a task the user holds back in the team queue (managers may release anyone's, saying why).
 
     Releases only from the holder this request read: if the task changed hands meanwhile,
     raises TaskTaken naming the new holder; if it is already back in the queue, does nothing.
@@ -142,20 +187,23 @@ def release_task(task: HumanTask, user: User) -> None:
     _require_open(task)
     if task.assignee_id != user.id and not can_manage_task(user, task):
         raise NotAllowed("Only the person holding this task or their manager can release it")
-    before = {"assignee_id": task.assignee_id}
     if task.assignee_id is None:
         return
+    missing = f"Enter why you are releasing {_named(task.assignee_id)}’s task"
+    reason = _reason(reason, reason_needed_to_release(task, user), missing)
+    before = {"assignee": _named(task.assignee_id)}
     try:
         _set_assignee(task, None, HumanTask.assignee_id == task.assignee_id)
     except TaskTaken as exc:
         if exc.holder is None:  # released by someone else a moment ago: already done
             return
         raise
-    audit.record("task.released", user, task=task, before=before, detail=task.name)
+    audit.record("task.released", user, task=task, before=before, after={"assignee": None}, detail=reason)
 
 
-def assign_task(task: HumanTask, assignee: User, manager: User) -> None:
-    """A manager gives a task to a named member of the task's team.
+def assign_task(task: HumanTask, assignee: User, manager: User, reason: str = "") -> None:
+    """A manager gives a task to a named member of the task's team, saying why when it takes the
+    task from someone or gives it to another person (reason_needed_to_assign).
 
     The change applies only if the task is still held by whoever held it when this request
     read it (or still unassigned); otherwise raises TaskTaken, so the trail's `before` is true.
@@ -163,18 +211,16 @@ def assign_task(task: HumanTask, assignee: User, manager: User) -> None:
     _require_open(task)
     if not can_manage_task(manager, task):
         raise NotAllowed("Only a manager of this task's team can assign it")
+    _require_running(task)
     if task.team_id is not None and task.team_id not in assignee.team_ids:
         raise NotAllowed(f"{assignee.name} is not in the team this task belongs to")
     _require_role(task, assignee)
-    before = {"assignee_id": task.assignee_id}
+    needed = reason_needed_to_assign(task, assignee.id, manager)
+    reason = _reason(reason, needed, "Enter why you are assigning it")
+    before = {"assignee": _named(task.assignee_id)}
     _set_assignee(task, assignee.id, HumanTask.assignee_id.is_not_distinct_from(task.assignee_id))
     audit.record(
-        "task.assigned",
-        manager,
-        task=task,
-        before=before,
-        after={"assignee_id": assignee.id},
-        detail=f"{task.name} to {assignee.name}",
+        "task.assigned", manager, task=task, before=before, after={"assignee": assignee.name}, detail=reason
     )
 
 
@@ -197,9 +243,12 @@ class EngineFailed(Refused):
     The caller rolls back and records the incident (app/oversight) in its own short transaction.
     """
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, answers: MultiDict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        # The answers as sent, kept on the incident so a manager can retry once the cause is fixed.
+        sent = answers if answers is not None else MultiDict()
+        self.answers = {key: sent.getlist(key) for key in sent if key != "csrf_token"} or None
 
 
 def visible_task(task_id: str, user: User) -> HumanTask:
@@ -228,6 +277,7 @@ def _context(task: HumanTask, user: User, answers: dict[str, Any]) -> TaskContex
 
 def _may_complete(task: HumanTask, user: User) -> None:
     _require_open(task)
+    _require_running(task)
     _require_role(task, user)
     if not can_work_task(user, task):
         raise NotAllowed("This task is not in one of your team's queues")
@@ -237,14 +287,23 @@ def _may_complete(task: HumanTask, user: User) -> None:
         )
 
 
-def submit_task(task_id: str, answers: MultiDict[str, str], user: User, *, csrf: bool = True) -> HumanTask:
+def submit_task(
+    task_id: str,
+    answers: MultiDict[str, str],
+    user: User,
+    *,
+    csrf: bool = True,
+    audited_as: User | None = None,
+) -> HumanTask:
     """Complete a task with the answers sent, the way every page and API call does.
 
     Raises TaskNotFound (no such task for this user), TaskNotOpen (someone completed it
-    first), NotAllowed or TaskTaken (not this user's to do), InvalidAnswers (something to
-    correct) or EngineFailed (the diagram failed). Each Refused carries the task and the form
-    as typed. Nothing of a refused submission is left in the session's transaction but what the
-    caller then decides: it must roll back.
+    first), ProcessSuspended (a manager paused the process), NotAllowed or TaskTaken (not this
+    user's to do), InvalidAnswers (something to correct) or EngineFailed (the diagram failed).
+    `audited_as` records the completion as another's act (a manager's retry of a failed
+    submission). Each Refused carries the task and the form as typed. Nothing of a refused
+    submission is left in the session's transaction but what the caller then decides: it must
+    roll back.
     """
     task = visible_task(task_id, user)
     form: TaskForm | None = None
@@ -252,6 +311,7 @@ def submit_task(task_id: str, answers: MultiDict[str, str], user: User, *, csrf:
         _may_complete(task, user)
         # Locked first, so the steps below read the instance (and its version) without a query.
         instance = instances.lock_instance(task.instance_id)
+        _require_running(task)
         form = task_form(task, answers, csrf=csrf)
         typed = {field.name: field.data for field in form.data_fields()}
         ctx = _context(task, user, typed)
@@ -261,7 +321,9 @@ def submit_task(task_id: str, answers: MultiDict[str, str], user: User, *, csrf:
         data = form.to_task_data()
         data.update({key: plain(value) for key, value in calculate(info.calculations, ctx).items()})
         try:
-            instances.complete_task(task, data, user, instance)
+            instances.complete_task(task, data, user, instance, audited_as)
+        except instances.InstanceSuspended:
+            raise ProcessSuspended() from None
         except instances.TaskHeldByOther as exc:
             raise TaskTaken(
                 db.session.get(User, exc.holder_id) if exc.holder_id is not None else None
@@ -269,7 +331,7 @@ def submit_task(task_id: str, answers: MultiDict[str, str], user: User, *, csrf:
         except instances.TaskAlreadyDone as exc:
             raise TaskNotOpen(exc.task_id) from None
         except EngineError as exc:
-            raise EngineFailed(exc.message) from None
+            raise EngineFailed(exc.message, answers) from None
         try:
             apply_effects(info.effects, replace(ctx, answers=data))
         except Refused:
@@ -292,7 +354,7 @@ def record_engine_failure(failed: EngineFailed, user: User) -> Incident:
     """The incident for a submission the diagram failed. The edge records it after throwing the
     submission away, in a transaction of its own (app/transactions.py in_own_transaction)."""
     task = failed.task
-    return record_incident(task.instance_id, failed.message, user, task.id, task.name)
+    return record_incident(task.instance_id, failed.message, user, task.id, task.name, failed.answers)
 
 
 def _task_info(task: HumanTask) -> Any:

@@ -36,13 +36,7 @@ INSTANCES = table_of(ProcessInstance)
 TASKS = table_of(HumanTask)
 # Built once: constructing a statement costs more than running it on this path.
 _STATE_COLUMNS = (
-    "state",
-    "serializer_version",
-    "next_timer_at",
-    "updated_at",
-    "status",
-    "completed_at",
-    "end_event",
+    "state", "serializer_version", "next_timer_at", "updated_at", "status", "completed_at", "end_event"
 )
 _SAVE = (
     update(INSTANCES)
@@ -89,6 +83,10 @@ class TaskAlreadyDone(Exception):
     def __init__(self, task_id: str) -> None:
         super().__init__(f"Task {task_id} is no longer open")
         self.task_id = task_id
+
+
+class InstanceSuspended(Exception):
+    """A manager suspended the instance: none of its tasks may be completed until it resumes."""
 
 
 class TaskHeldByOther(Exception):
@@ -185,17 +183,25 @@ def _hand_off(sender: ProcessInstance, thrown: list[ThrownMessage], actor: User 
 
 
 def complete_task(
-    task: HumanTask, form_data: dict[str, Any], actor: User, locked: ProcessInstance | None = None
+    task: HumanTask,
+    form_data: dict[str, Any],
+    actor: User,
+    locked: ProcessInstance | None = None,
+    audited_as: User | None = None,
 ) -> ProcessInstance:
     """Complete an open human task with validated form data and move the case on.
 
     `locked` is the task's instance if the caller has locked it already (lock_instance).
-    Raises TaskAlreadyDone when someone else got there first, and EngineError when the
-    diagram fails; in both cases the caller must roll back. The saved workflow, not the
-    task row, decides whether the task is still open: it is read under the row lock.
+    Raises TaskAlreadyDone when someone else got there first, InstanceSuspended when a manager
+    suspended the instance, and EngineError when the diagram fails; in each case the caller must
+    roll back. The saved workflow, not the task row, decides whether the task is still open: it
+    is read under the row lock. `audited_as` records the completion as another's act (a manager
+    retrying a failed submission on the practitioner's behalf); the task is still `actor`'s.
     """
     task_id, child_name = task.id, task.child_name
     instance = locked if locked is not None else lock_instance(task.instance_id)
+    if instance.status == InstanceStatus.SUSPENDED:
+        raise InstanceSuspended(instance.id)
     running = _load(instance)
     try:
         running.complete_task(task_id, form_data)
@@ -207,7 +213,10 @@ def complete_task(
     except InstanceMoved as exc:
         raise TaskAlreadyDone(task_id) from exc
     _complete_row(task, actor, form_data)
-    audit.record("task.completed", actor, task=task, instance=instance, after=form_data, detail=task.name)
+    detail = task.name if audited_as is None else f"{task.name}, on behalf of {actor.name}"
+    audit.record(
+        "task.completed", audited_as or actor, task=task, instance=instance, after=form_data, detail=detail
+    )
     _after_step(instance, running, child_name, actor, finished)
     _hand_off(instance, thrown, actor, 0)
     return instance
@@ -219,11 +228,8 @@ def due_instance_ids(now_: datetime, skip: set[int], limit: int) -> list[int]:
 
 
 def lock_if_due(instance_id: int, now_: datetime) -> ProcessInstance | None:
-    """Lock the instance if its timer is still due and no other transaction holds it.
-
-    On PostgreSQL, SKIP LOCKED lets scheduler threads and processes working from the same
-    candidates pass over each other's instances instead of queueing behind them.
-    """
+    """Lock the instance if its timer is still due and no other transaction holds it (SKIP
+    LOCKED lets scheduler threads and processes pass over each other's instances)."""
     return db.session.scalar(_LOCK_IF_DUE, {"p_id": instance_id, "p_now": now_})
 
 

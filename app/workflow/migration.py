@@ -24,7 +24,12 @@ from app.workflow.timers import note_timer
 
 TASKS = table_of(HumanTask)
 
-__all__ = ["MoveCheck", "Moved", "Mover"]
+__all__ = ["MOVABLE", "MoveCheck", "Moved", "Mover"]
+
+
+# An instance stopped by an incident moves too: its saved state is the last good one (a failed
+# step is never saved), and moving it onto a fixed version is how its incident is cured.
+MOVABLE = (InstanceStatus.RUNNING, InstanceStatus.INCIDENT)
 
 
 @dataclass(frozen=True)
@@ -68,12 +73,12 @@ class Mover:
             result = MoveCheck()
             result.refuse(f"It is not on version {self.source_number}")
             return result
-        if instance.status != InstanceStatus.RUNNING:
+        if instance.status not in MOVABLE:
             result = MoveCheck()
             result.refuse(
-                "It has finished"
-                if instance.status == InstanceStatus.COMPLETED
-                else "It is stopped by an incident"
+                "It is suspended: a manager must resume it first"
+                if instance.status == InstanceStatus.SUSPENDED
+                else "It has finished"
             )
             return result
         result = self.change.check(running or self._load(instance))
@@ -168,7 +173,7 @@ def instances_on(version: ProcessVersion, limit: int | None = None) -> list[int]
     query = (
         select(ProcessInstance.id)
         .where(
-            ProcessInstance.process_version_id == version.id, ProcessInstance.status == InstanceStatus.RUNNING
+            ProcessInstance.process_version_id == version.id, ProcessInstance.status.in_(MOVABLE)
         )
         .order_by(ProcessInstance.id)
     )

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Case, HumanTask, ProcessVersion, TaskState, Team, User
+from app.models import Case, HumanTask, ProcessInstance, ProcessVersion, TaskState, Team, User
 
 SORTS = {"due": "Due date", "age": "Oldest first", "child": "Child's name"}
 
@@ -123,6 +123,7 @@ def worklist(user: User, f: WorklistFilter) -> WorklistPage:
                 selectinload(HumanTask.case).joinedload(Case.child),
                 selectinload(HumanTask.team),
                 selectinload(HumanTask.assignee),
+                selectinload(HumanTask.instance).load_only(ProcessInstance.status),
             )
         )
     }

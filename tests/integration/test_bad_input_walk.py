@@ -225,7 +225,7 @@ def walker(app: Flask) -> Iterator[Walker]:
             "draft_id": str(draft.id),
             "trial_id": str(trial.id),
             "run_id": str(run.id),
-            "reference": case.reference,
+            "reference": task.case.reference,
             "task_id": task.id,
             "instance_id": str(case.instances[0].id),  # the case's own process (a diagram page)
             "term_id": str(closure.term_id),

@@ -148,7 +148,7 @@ def test_a_release_or_assignment_applies_only_to_the_holder_it_read(ctx, people)
     db.session.commit()
 
     stale = factories.only_open_task(case)  # the holder's release page, read now
-    _meanwhile(ctx, lambda: tasks.assign_task(tasks.get_task(task.id), other, manager))
+    _meanwhile(ctx, lambda: tasks.assign_task(tasks.get_task(task.id), other, manager, "Covering leave"))
     with pytest.raises(tasks.TaskTaken, match=f"^This task is already assigned to {other.name}$"):
         tasks.release_task(stale, holder)
     db.session.rollback()
@@ -156,7 +156,7 @@ def test_a_release_or_assignment_applies_only_to_the_holder_it_read(ctx, people)
     stale = factories.only_open_task(case)  # the manager's assign, read while Dana holds it
     _meanwhile(ctx, lambda: tasks.release_task(tasks.get_task(task.id), other))
     with pytest.raises(tasks.TaskTaken, match=r"^This task has just been released to the team queue$"):
-        tasks.assign_task(stale, holder, manager)
+        tasks.assign_task(stale, holder, manager, "Back from leave")
     db.session.rollback()
 
     db.session.expire_all()

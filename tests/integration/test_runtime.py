@@ -98,11 +98,11 @@ def test_claim_release_and_manager_assignment(two_step_case, people) -> None:
         tasks.assign_task(task, people["family_worker"], people["practitioner"])  # not a manager
     with pytest.raises(tasks.NotAllowed):
         tasks.assign_task(task, people["ace"], people["manager"])  # not in the task's team
-    tasks.assign_task(task, people["family_worker"], people["manager"])
+    tasks.assign_task(task, people["family_worker"], people["manager"], "Covering leave")
     assert task.assignee_id == people["family_worker"].id
     with pytest.raises(tasks.NotAllowed):
         tasks.complete_task(task, {"note": "go"}, people["practitioner"])  # held by someone else
-    tasks.release_task(task, people["manager"])
+    tasks.release_task(task, people["manager"], "Back to the team for the morning")
     assert task.assignee_id is None
     db.session.commit()
 
