@@ -191,14 +191,14 @@ def release_task(task: HumanTask, user: User, reason: str = "") -> None:
         return
     missing = f"Enter why you are releasing {_named(task.assignee_id)}’s task"
     reason = _reason(reason, reason_needed_to_release(task, user), missing)
-    before = {"assignee": _named(task.assignee_id)}
+    before = _holding(task.assignee_id)
     try:
         _set_assignee(task, None, HumanTask.assignee_id == task.assignee_id)
     except TaskTaken as exc:
         if exc.holder is None:  # released by someone else a moment ago: already done
             return
         raise
-    audit.record("task.released", user, task=task, before=before, after={"assignee": None}, detail=reason)
+    audit.record("task.released", user, task=task, before=before, after=_holding(None), detail=reason)
 
 
 def assign_task(task: HumanTask, assignee: User, manager: User, reason: str = "") -> None:
@@ -217,11 +217,16 @@ def assign_task(task: HumanTask, assignee: User, manager: User, reason: str = ""
     _require_role(task, assignee)
     needed = reason_needed_to_assign(task, assignee.id, manager)
     reason = _reason(reason, needed, "Enter why you are assigning it")
-    before = {"assignee": _named(task.assignee_id)}
+    before = _holding(task.assignee_id)
     _set_assignee(task, assignee.id, HumanTask.assignee_id.is_not_distinct_from(task.assignee_id))
     audit.record(
-        "task.assigned", manager, task=task, before=before, after={"assignee": assignee.name}, detail=reason
+        "task.assigned", manager, task=task, before=before, after=_holding(assignee.id), detail=reason
     )
+
+
+def _holding(user_id: int | None) -> dict[str, Any]:
+    """Who holds a task, for the trail: the person's id (which the chronology reads) and name."""
+    return {"assignee_id": user_id, "assignee": _named(user_id)}
 
 
 class TaskNotFound(Refusal, LookupError):

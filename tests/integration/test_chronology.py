@@ -93,10 +93,10 @@ def walked(ctx, people) -> Case:
         assert scheduling.sweep(ctx) == 1
         db.session.expire_all()
         allocate = open_task(case, "Allocate a lead practitioner")
-        tasks.assign_task(allocate, people["family_worker"], manager)
+        tasks.assign_task(allocate, people["family_worker"], manager, "Dana already knows the family")
         db.session.commit()
         clock.move_to(at(date(2026, 3, 9)))
-        tasks.release_task(allocate, manager)
+        tasks.release_task(allocate, manager, "Dana is on leave this week")
         db.session.commit()
         clock.move_to(at(date(2026, 3, 10)))
         complete(
@@ -195,6 +195,9 @@ def test_the_chronology_tells_the_case_in_order_newest_first(client, people, wal
     deadline = texts[first("A deadline passed")]
     assert "New task Timer task (Early Help) Stopped Do the work System Timer on a task" in deadline
     assert not any("Viewed" in text for text in texts)
+    # A manager's reassignment and release say why.
+    assert "Dana already knows the family" in texts[first("Assigned “Allocate a lead practitioner”")]
+    assert "Dana is on leave this week" in texts[first("Released “Allocate a lead practitioner”")]
 
 
 def test_oldest_first_turns_the_timeline_round(client, walked) -> None:

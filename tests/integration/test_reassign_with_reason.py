@@ -62,8 +62,8 @@ def test_a_reassignment_records_who_held_it_who_holds_it_and_why(client, people)
     assert _holder(task) == other.id
     [event] = _events(task, "task.assigned")
     assert event.actor_id == people["manager"].id
-    assert event.before == {"assignee": people["practitioner"].name}
-    assert event.after == {"assignee": other.name}
+    assert event.before == {"assignee_id": people["practitioner"].id, "assignee": people["practitioner"].name}
+    assert event.after == {"assignee_id": other.id, "assignee": other.name}
     assert event.detail == "Sam is on leave this week"
 
 
@@ -81,8 +81,8 @@ def test_giving_an_unheld_task_to_another_person_needs_a_reason_but_taking_it_yo
     assert taken.status_code == 302
     [event] = _events(task, "task.assigned")
     assert (event.before, event.after, event.detail) == (
-        {"assignee": None},
-        {"assignee": people["manager"].name},
+        {"assignee_id": None, "assignee": None},
+        {"assignee_id": people["manager"].id, "assignee": people["manager"].name},
         "",
     )
 
@@ -118,8 +118,8 @@ def test_a_manager_releasing_someone_elses_task_says_why(client, people) -> None
     assert _holder(task) is None
     [event] = _events(task, "task.released")
     assert event.actor_id == people["manager"].id
-    assert event.before == {"assignee": people["practitioner"].name}
-    assert event.after == {"assignee": None}
+    assert event.before == {"assignee_id": people["practitioner"].id, "assignee": people["practitioner"].name}
+    assert event.after == {"assignee_id": None, "assignee": None}
     assert event.detail == "Off sick; the team will pick it up"
 
 
@@ -131,7 +131,9 @@ def test_the_holder_releases_their_own_task_without_a_reason(client, people) -> 
     assert client.post(f"/tasks/{task.id}/release").status_code == 302
     assert _holder(task) is None
     [event] = _events(task, "task.released")
-    assert (event.before, event.after) == ({"assignee": people["practitioner"].name}, {"assignee": None})
+    holder = people["practitioner"]
+    assert event.before == {"assignee_id": holder.id, "assignee": holder.name}
+    assert event.after == {"assignee_id": None, "assignee": None}
 
 
 def test_others_may_not_release_or_assign_whatever_reason_they_give(client, people) -> None:
