@@ -55,11 +55,17 @@ def working_day_back(day: date) -> date:
     return day
 
 
-def decide_and_allocate(case: Case, people: dict[str, User], referred: date, allocated_after: int = 1) -> None:
+def decide_and_allocate(
+    case: Case, people: dict[str, User], referred: date, allocated_after: int = 1
+) -> None:
     """The manager decides on an assessment the day of the referral and allocates a social worker."""
     manager = people[MANAGER]
     if task := open_task(case, "cas.referral_decision"):
-        data = {"referral_decision": "assessment", "referral_decision_reasons": REASONS, "referrer_told": "yes"}
+        data = {
+            "referral_decision": "assessment",
+            "referral_decision_reasons": REASONS,
+            "referrer_told": "yes",
+        }
         complete(task, data, manager, on=moment(referred, 12))
     if task := open_task(case, "cas.allocate"):
         allocated = add_working_days(referred, allocated_after)
@@ -84,7 +90,9 @@ def _answer_escalations(case: Case, people: dict[str, User], on_track: str, by: 
         return people[MANAGER] if task.required_role == "manager" else people[WORKER]
 
     if task := open_task(case, "cas.assessment_reminder"):
-        note = "Seen twice; the health report is the last piece." if on_track == "yes" else "Police checks late."
+        note = (
+            "Seen twice; the health report is the last piece." if on_track == "yes" else "Police checks late."
+        )
         data = {"assessment_on_track": on_track, "reminder_note": note}
         complete(task, data, who(task), on=_soon_after(task, by))
     if task := open_task(case, "cas.record_delay"):
@@ -192,4 +200,3 @@ def _dated(referral: Referral, referred: date) -> Referral:
 def total() -> int:
     """How many cases seed opens."""
     return len(AUTHORISED) + len(OPEN)
-

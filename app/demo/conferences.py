@@ -123,10 +123,12 @@ def _enquiry_to_conference(case: Case, people: dict[str, User], held: date, days
         _do(case, "cpe.icpc", _icpc(conference), chair, on=conference)
 
 
-def _plan_meetings(case: Case, people: dict[str, User], icpc: date, child: tuple[Any, ...], today: date) -> None:
+def _plan_meetings(
+    case: Case, people: dict[str, User], icpc: date, child: tuple[Any, ...], today: date
+) -> None:
     """The plan's core groups (each on its date or some days late) and its first review."""
     first_core, late_by, review_late = child[7], child[8], child[9]
-    worker, chair = people[WORKER], people[CHAIR]
+    worker = people[WORKER]
     if first_core is None:
         return
     review = None if review_late is None else icpc + relativedelta(months=3) + timedelta(days=review_late)

@@ -54,7 +54,7 @@ def due_timers(until: datetime, case_id: int | None = None) -> list[tuple[int, d
     )
     if case_id is not None:
         query = query.where(ProcessInstance.case_id == case_id)
-    return [(i, due) for i, due in db.session.execute(query).tuples() if due is not None]
+    return [(i, due) for i, due in db.session.execute(query) if due is not None]
 
 
 def waiting_tasks(process_id: str) -> list[HumanTask]:

@@ -87,7 +87,9 @@ def add_social_care(
         started += 1
     if len(direct) >= 3:
         referred = today - timedelta(days=52)
-        deadline = refer(Referral(**{**direct[0].__dict__, "referral_date": referred}), manager, "cas_assessment")
+        deadline = refer(
+            Referral(**{**direct[0].__dict__, "referral_date": referred}), manager, "cas_assessment"
+        )
         decide_and_allocate(deadline, people, referred)
         cin_start, cp_start = today - timedelta(days=85), today - timedelta(days=80)
         cin = refer(
