@@ -35,17 +35,14 @@ OPENS, CLOSES = time(9, 0), time(17, 0)
 PAST_LIMITS = ("past", "before_today")
 
 
-def real_now() -> datetime:
-    """Now, as the machine says (inside a journey, where the demo stands)."""
-    return datetime.now(UTC)
-
-
 def moment(day: date, hour: int = 10, minute: int = 0) -> datetime:
     """That London time of `day`, in UTC; never after the real now (a minute before it, then)."""
     when = datetime.combine(day, time(hour, minute), tzinfo=LONDON).astimezone(UTC)
     return min(when, _latest())
 
 
+# The real now when the demo began (see history): inside a journey datetime.now() says where
+# the demo stands, not where the machine does.
 _LIMIT: list[datetime] = []
 
 
@@ -113,7 +110,8 @@ def step(case: Case, when: datetime, action: Callable[[], T]) -> T:
 def refer(referral: Referral, actor: User, process_id: str | None = None, **extra: Any) -> Case:
     """Refer the child on the referral date, in the morning (as refer_child does)."""
     hour = 9 + len(referral.last_name) % 4
-    with at(moment(referral.referral_date, hour, 10 * (len(referral.first_name) % 6))):
+    # A referral dated at a weekend reaches the front door on the next working morning.
+    with at(in_office_hours(moment(referral.referral_date, hour, 10 * (len(referral.first_name) % 6)))):
         if process_id is None:
             return refer_child(referral, actor)
         return refer_child(referral, actor, process_id, extra or None)
@@ -143,7 +141,12 @@ def done_at(task: HumanTask, data: Mapping[str, Any], on: date | datetime | None
         when = on
     else:
         day = on or happened_on(task, data)
-        when = moment(day, 14 + len(task.bpmn_id) % 3, 5 * (len(task.name) % 11)) if day else opened
+        # Recorded that afternoon, or on the next working day if it happened at a weekend.
+        when = (
+            in_office_hours(moment(day, 14 + len(task.bpmn_id) % 3, 5 * (len(task.name) % 11)))
+            if day
+            else opened
+        )
         if when <= opened:
             when = in_office_hours(opened + timedelta(hours=2))
     return max(when, opened + timedelta(minutes=20))

@@ -52,16 +52,16 @@ INCIDENTS: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "cas_assessment",
-        "assessment",
-        "'Child and family assessment' hands the case on with the message 'care_planning_referral', "
-        "but no published process starts with it",
-        "",
-        "Care planning was published again; the hand-off went through on retry.",
+        "referral_decision",
+        "The process could not move on at 'What is the referral decision?': No conditions satisfied "
+        "for gw_decision",
+        "What is the referral decision?",
+        "The decision was recorded again once the form's choices matched the diagram.",
     ),
     (
         "medical_needs",
         "decision",
-        "The due date in the diagram took longer than it may at 'Decide whether the council must "
+        "The due date in the diagram took longer than 1 second at 'Decide whether the council must "
         "arrange education'",
         "Decide whether the council must arrange education",
         "",

@@ -41,26 +41,31 @@ STAGES: list[list[tuple[str, dict[str, Any]]]] = [
     [*_PLANNED, ("referral.review", {"review_outcome": "refer_legal"})],
     [*_PLANNED, ("referral.review", {"review_outcome": "continue"})],
     [*_SCHOOL_LED, ("referral.school_support", {"school_outcome": "improved"})],
+    _CONSENTED[:1],  # more families still to give consent
+    _CONSENTED[:1],
 ]
 
 
 STEP_UP_STAGE = 7
 # How many days ago a case at each stage was referred (one is picked): new referrals are
 # mostly days old but some have waited weeks; families are waiting on consent for days to
-# weeks; plans began months ago, so some reviews are overdue; closed cases go back ~6 months.
+# weeks; plans began weeks or months ago, so some reviews are coming and some overdue; closed
+# cases go back ~6 months.
 AGES: list[tuple[int, ...]] = [
     (0, 1, 2, 19, 27, 34),
     (4, 9, 16, 23, 38),
     (6, 12, 21, 30),
     (15, 25, 40),
     (20, 35, 50),
-    (30, 52, 75, 110),
+    (30, 38, 52, 75),
     (10, 20, 35, 60),
     (8, 30, 60, 95, 130, 160),
     (25, 70, 120, 170),
     (95, 140, 175),
-    (60, 100, 150, 180),
+    (60, 75, 88, 95),
     (45, 90, 135, 178),
+    (3, 11, 19, 29),
+    (5, 8, 26, 44),
 ]
 
 
