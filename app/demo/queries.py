@@ -69,7 +69,7 @@ def waiting_tasks(process_id: str) -> list[HumanTask]:
                 ProcessInstance.status == InstanceStatus.RUNNING,
                 HumanTask.state == TaskState.OPEN,
             )
-            .order_by(ProcessInstance.id, HumanTask.created_at)
+            .order_by(ProcessInstance.id, HumanTask.created_at, HumanTask.bpmn_id)
         )
     )
 
@@ -85,6 +85,6 @@ def open_team_tasks(lanes: list[str]) -> list[HumanTask]:
                 HumanTask.lane.in_(lanes),
                 HumanTask.required_role == "",
             )
-            .order_by(HumanTask.created_at, HumanTask.id)
+            .order_by(HumanTask.created_at, HumanTask.case_id, HumanTask.bpmn_id)  # task ids are random
         )
     )
