@@ -16,10 +16,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from app.cases.services import Referral, refer_child
+from app.cases.services import Referral
+from app.demo.clock import complete, refer
 from app.demo.queries import open_task
 from app.models import User
-from app.tasks.services import complete_task
 from app.timescales import school_days
 
 PROCESS = "attendance_support"
@@ -150,11 +150,11 @@ def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
     school, ace = people[SCHOOL_USER], people[ACE_USER]
     for pupil, (steps, days_ago) in zip(PUPILS, STAGES, strict=True):
         requested = today - timedelta(days=days_ago)
-        case = refer_child(_referral(pupil, requested, rng), school, process_id=PROCESS)
+        case = refer(_referral(pupil, requested, rng), school, PROCESS)
         for key, choices in steps:
             task = open_task(case)
             if task is None or task.form_key != key:
                 break
             who = ace if task.lane == "ACE" else school
-            complete_task(task, _data(key, requested, today, choices), who)
+            complete(task, _data(key, requested, today, choices), who)
     return len(PUPILS)

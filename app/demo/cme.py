@@ -11,10 +11,10 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from app.cases.services import Referral, refer_child
+from app.cases.services import Referral
+from app.demo.clock import complete, refer
 from app.demo.queries import open_tasks
 from app.models import Case, HumanTask, User
-from app.tasks.services import complete_task
 from app.timescales import school_days
 from app.timescales.term_dates import load_default_terms_if_empty
 
@@ -55,7 +55,7 @@ def _open(case: Case, name_prefix: str) -> HumanTask:
 
 
 def _do(case: Case, name: str, who: User, data: dict[str, Any]) -> None:
-    complete_task(_open(case, name), data, who)
+    complete(_open(case, name), data, who)
 
 
 def _notification(
@@ -149,7 +149,7 @@ def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
             referrer_organisation=school_name or "Ealing Council",
             referral_date=notified,
         )
-        case = refer_child(referral, school if school_name else ace, process_id=PROCESS)
+        case = refer(referral, school if school_name else ace, PROCESS)
         opened += 1
         if stage == "notified":
             continue

@@ -14,11 +14,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from app.cases.services import Referral, refer_child
+from app.cases.services import Referral
+from app.demo.clock import at, complete, moment, refer
 from app.demo.queries import open_task
 from app.demo.referrals import FIRST, LAST, SCHOOLS
 from app.models import Case, HumanTask, User
-from app.tasks.services import complete_task
 from app.timescales.school_days import calendar_for
 from app.timescales.term_dates import load_default_terms_if_empty
 from app.workflow.instances import start_process
@@ -227,7 +227,7 @@ def _walk(case: Case, steps: list[Step], who: Callable[[HumanTask], User]) -> No
         task = open_task(case, form_key)
         if task is None:
             return
-        complete_task(task, data, who(task))
+        complete(task, data, who(task))
 
 
 def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
@@ -265,12 +265,13 @@ def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
             referrer_organisation="ACE",
             referral_date=today - timedelta(days=90 if steps else 1),
         )
-        case = refer_child(referral, ace, process_id=PROCESS)
+        case = refer(referral, ace, PROCESS)
         _walk(case, steps, who)
         if index == SECOND_NOTICE_CASE:  # a second notice to the same parent, on the same case
-            start_process(
-                case, PROCESS, {"case_reference": case.reference, "child_name": case.child.full_name}, ace
-            )
+            with at(moment(today - timedelta(days=17))):
+                start_process(
+                    case, PROCESS, {"case_reference": case.reference, "child_name": case.child.full_name}, ace
+                )
             again = [
                 _support(mother),
                 _meeting(today - timedelta(days=16), "penalty_notice"),

@@ -13,10 +13,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from app.cases.services import Referral, refer_child
+from app.cases.services import Referral
+from app.demo.clock import complete, refer
 from app.demo.queries import open_task
 from app.models import User
-from app.tasks.services import complete_task
 from app.timescales import school_days
 from app.timescales.school_calendar import NoTermDates
 
@@ -161,12 +161,12 @@ def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
             referrer_organisation="",
             referral_date=referred,
         )
-        case = refer_child(referral, school, process_id=PROCESS)
+        case = refer(referral, school, PROCESS)
         for step in steps:
             task = open_task(case, step.split(":")[0])
             if task is None:
                 break
             who = school if task.lane == "Schools" else officer
-            complete_task(task, _data(step, referred, today, rng), who)
+            complete(task, _data(step, referred, today, rng), who)
         opened += 1
     return opened

@@ -1,7 +1,8 @@
 """Moves demo cases along the referral process so a new user sees a living caseload.
 
 Each case is taken to one of a dozen stages through the same service a form submit uses,
-with the data the forms would record, dated from the case's referral date.
+with the data the forms would record, dated from the case's referral date and done on those
+dates (app/demo/clock.py): a case referred months ago has tasks opened months ago.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+from app.demo.clock import claim, complete
 from app.demo.queries import open_task
 from app.models import Case, User
-from app.tasks.services import claim_task, complete_task
 
 # The path each stage takes, as (form key, choices) steps from triage onwards.
 _CONSENTED = [
@@ -40,18 +41,46 @@ STAGES: list[list[tuple[str, dict[str, Any]]]] = [
     [*_PLANNED, ("referral.review", {"review_outcome": "refer_legal"})],
     [*_PLANNED, ("referral.review", {"review_outcome": "continue"})],
     [*_SCHOOL_LED, ("referral.school_support", {"school_outcome": "improved"})],
+    _CONSENTED[:1],  # more families still to give consent
+    _CONSENTED[:1],
 ]
 
 
 STEP_UP_STAGE = 7
+# How many days ago a case at each stage was referred (one is picked): new referrals are
+# mostly days old but some have waited weeks; families are waiting on consent for days to
+# weeks; plans began weeks or months ago, so some reviews are coming and some overdue; closed
+# cases go back ~6 months.
+AGES: list[tuple[int, ...]] = [
+    (0, 1, 2, 19, 27, 34),
+    (4, 9, 16, 23, 38),
+    (6, 12, 21, 30),
+    (15, 25, 40),
+    (20, 35, 50),
+    (30, 38, 52, 75),
+    (10, 20, 35, 60),
+    (8, 30, 60, 95, 130, 160),
+    (25, 70, 120, 170),
+    (95, 140, 175),
+    (60, 75, 88, 95),
+    (45, 90, 135, 178),
+    (3, 11, 19, 29),
+    (5, 8, 26, 44),
+]
+
+
+def referral_age(n: int, rng: random.Random) -> int:
+    """Days since the n-th demo case was referred, for its stage."""
+    return rng.choice(AGES[n % len(AGES)])
 
 
 def task_data(form_key: str, start: date, choices: dict[str, Any]) -> dict[str, Any]:
     """What the form for `form_key` records, dated from the referral date."""
     # Dates run on from the referral but never past today: nothing is recorded as held in the future.
     day = lambda n: min(start + timedelta(days=n), date.today()).isoformat()  # noqa: E731
-    # ...and dates agreed for the future stay ahead of today.
-    ahead = lambda n: max(start + timedelta(days=n), date.today() + timedelta(days=14)).isoformat()  # noqa: E731
+    # ...and dates agreed for the future are ahead of the day they were agreed (a review agreed
+    # months ago for weeks ago, and not yet held, is overdue).
+    ahead = lambda n: (start + timedelta(days=n)).isoformat()  # noqa: E731
     data: dict[str, dict[str, Any]] = {
         "referral.triage": {
             "existing_involvement": "none",
@@ -131,7 +160,9 @@ def advance(case: Case, n: int, rng: random.Random, people: dict[str, User]) -> 
         if task is None or task.form_key != form_key:
             break
         worker = rng.choice(by_lane[task.lane])
-        complete_task(task, task_data(form_key, case.referral_date, choices), worker)
+        complete(task, task_data(form_key, case.referral_date, choices), worker)
     task = open_task(case)
     if task is not None and task.lane == "Early Help" and rng.random() < 0.5:
-        claim_task(task, rng.choice(by_lane["Early Help"]))
+        # Dana Lewis carries the heavier Early Help caseload.
+        holder = rng.choice([*by_lane["Early Help"], people["family.worker@example.org"]])
+        claim(task, holder, timedelta(hours=rng.choice([2, 20, 50])))

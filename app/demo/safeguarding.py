@@ -14,10 +14,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from app.cases.services import Referral, refer_child
+from app.cases.services import Referral
+from app.demo.clock import complete, refer
 from app.demo.queries import open_task
 from app.models import Case, User
-from app.tasks.services import complete_task
 from app.timescales.working_days import add_working_days
 
 SOCIAL_WORKER = "social.worker@example.org"
@@ -80,7 +80,7 @@ def _do(case: Case, form_key: str, data: dict[str, Any], who: User) -> bool:
     task = open_task(case, form_key)
     if task is None:
         return False
-    complete_task(task, data, who)
+    complete(task, data, who)
     return True
 
 
@@ -232,19 +232,19 @@ def seed(people: dict[str, User], today: date, rng: random.Random) -> int:
     """Open the demo safeguarding cases; returns how many were opened."""
     worker = people[SOCIAL_WORKER]
     enquiries = [
-        refer_child(
-            _referral(child, today - timedelta(days=days), rng), worker, process_id="child_protection_enquiry"
+        refer(
+            _referral(child, today - timedelta(days=days), rng), worker, "child_protection_enquiry"
         )
         for child, days in zip(CHILDREN[:6], (0, 3, 18, 9, 16, 25), strict=True)
     ]
     _enquiries(enquiries, people, today)
     reasons = ("immediate_protection", "looked_after", "immediate_protection")
     care = [
-        refer_child(
+        refer(
             _referral(child, today - timedelta(days=days), rng),
             people[MANAGER],
-            process_id="care_planning",
-            extra={"care_planning_reason": reason},
+            "care_planning",
+            care_planning_reason=reason,
         )
         for child, days, reason in zip(CHILDREN[6:], (0, 35, 2), reasons, strict=True)
     ]

@@ -1,9 +1,10 @@
 """Demo social-care work: step-ups handed to CAS, assessments at each stage, and plans.
 
-Cases the referral demo stepped up arrive in CAS by the hand-off, dated today: some wait for
-the referral decision, some are being assessed, and one has been assessed and handed on to a
-child in need plan. Three more were referred to CAS directly weeks ago, so the demo also holds
-an assessment near its 45-day deadline and plans whose reviews are coming due.
+Cases the referral demo stepped up arrive in CAS by the hand-off on the day Early Help triaged
+them (the assessment's clock runs from the referral date): the newest wait for the referral
+decision, others are being assessed, and the older ones have been assessed and authorised,
+some handed on to a child in need plan. Three more were referred to CAS directly weeks ago, so
+the demo also holds an assessment near its 45-day deadline and plans whose reviews are coming due.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from app.cases.services import Referral, refer_child
+from app.cases.services import Referral
+from app.demo.assessments import assess, assess_fully, decide_and_allocate
+from app.demo.clock import complete, refer
 from app.demo.queries import open_task
 from app.models import Case, User
-from app.tasks.services import complete_task
+from app.timescales.working_days import add_working_days, working_days_between
 
 REASONS = "Repeated absence with neglect indicators; a section 17 assessment is needed."
 
@@ -23,61 +26,13 @@ def _do(case: Case, form_key: str, data: dict[str, Any], user: User) -> bool:
     task = open_task(case, form_key)
     if task is None:
         return False
-    complete_task(task, data, user)
+    complete(task, data, user)
     return True
-
-
-def _decide_and_allocate(case: Case, manager: User, referred: date, today: date) -> None:
-    _do(
-        case,
-        "cas.referral_decision",
-        {"referral_decision": "assessment", "referral_decision_reasons": REASONS, "referrer_told": "yes"},
-        manager,
-    )
-    _do(
-        case,
-        "cas.allocate",
-        {
-            "social_worker_name": "Chris Okafor",
-            # the next day, unless that is still to come: nothing is recorded as done in the future
-            "allocated_on": min(referred + timedelta(days=1), today).isoformat(),
-            "allocation_plan": "See the child alone at school this week; health and police checks.",
-        },
-        manager,
-    )
-
-
-def _assess_to_child_in_need(case: Case, worker: User, manager: User, today: date) -> None:
-    seen = today - timedelta(days=1)
-    _do(
-        case,
-        "cas.assessment",
-        {
-            "child_seen": "yes",
-            "child_seen_on": seen.isoformat(),
-            "child_views": "I want to go to school but mornings at home are hard.",
-            "assessment_analysis": "Needs met only with coordinated support; no significant harm found.",
-            "assessment_completed_on": seen.isoformat(),
-        },
-        worker,
-    )
-    _do(case, "cas.authorise", {"authorisation_decision": "authorised", "authorisation_notes": ""}, manager)
-    _do(
-        case,
-        "cas.outcome",
-        {
-            "assessment_outcome": "child_in_need",
-            "outcome_reasons": "Child in need under section 17: a plan led by children's social care.",
-            "early_help_consent": "",
-            "family_told": "yes",
-        },
-        manager,
-    )
 
 
 def _hold_first_meetings(case: Case, worker: User, start: date) -> None:
     """The planning meeting or first core group, held on time (so the history has them)."""
-    held = start + timedelta(days=7)
+    held = min(start + timedelta(days=7), date.today())
     _do(
         case,
         "cin.planning_meeting",
@@ -117,24 +72,39 @@ def add_social_care(
     for n, case in enumerate(stepped_up):
         if open_task(case, "cas.referral_decision") is None:
             continue
-        if n % 3 == 1:
-            _decide_and_allocate(case, manager, today, today)
-        elif n % 3 == 2:
-            _decide_and_allocate(case, manager, today, today)
-            _assess_to_child_in_need(case, worker, manager, today)
+        referred = case.referral_date
+        waited = working_days_between(referred, today)
+        if waited > 2:  # the newest wait for the decision
+            decide_and_allocate(case, people, referred)
+        if waited > 60:  # assessed and authorised, in a band of its own
+            days = (5, 22, 33, 44, 58)[n % 5]
+            outcome = "child_in_need" if n % 2 else "no_further_action"
+            assess_fully(case, people, referred, days, outcome)
+            if outcome == "child_in_need":
+                _hold_first_meetings(case, worker, add_working_days(referred, days))
+        elif waited > 20 and n % 2:
+            assess(case, people, referred, waited - 3)  # waiting for the manager's authorisation
         started += 1
     if len(direct) >= 3:
         referred = today - timedelta(days=52)
-        deadline = refer_child(
+        deadline = refer(
             Referral(**{**direct[0].__dict__, "referral_date": referred}), manager, "cas_assessment"
         )
-        _decide_and_allocate(deadline, manager, referred, today)
+        decide_and_allocate(deadline, people, referred)
         cin_start, cp_start = today - timedelta(days=85), today - timedelta(days=80)
-        cin = refer_child(
-            direct[1], manager, "child_in_need_plan", {"plan_start_date": cin_start.isoformat()}
+        cin = refer(
+            Referral(**{**direct[1].__dict__, "referral_date": cin_start}),
+            manager,
+            "child_in_need_plan",
+            plan_start_date=cin_start.isoformat(),
         )
         _hold_first_meetings(cin, worker, cin_start)
-        cp = refer_child(direct[2], manager, "child_protection_plan", {"icpc_date": cp_start.isoformat()})
+        cp = refer(
+            Referral(**{**direct[2].__dict__, "referral_date": cp_start}),
+            manager,
+            "child_protection_plan",
+            icpc_date=cp_start.isoformat(),
+        )
         _hold_first_meetings(cp, worker, cp_start)
         started += 3
     return started
