@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "penalty_notices.viewed": "Viewed the penalty-notice history",
     "api.read": "Read through the API",
     "moves.viewed": "Viewed which cases could move to another version",
+    "dashboard.cases_listed": "Viewed the cases behind a dashboard figure",
     "process.started": "Process started",
     "process.completed": "Process finished",
     "process.handed_over": "Case handed on to the next process",
@@ -99,6 +100,7 @@ VIEW_ACTIONS = frozenset(
         "penalty_notices.viewed",
         "api.read",
         "moves.viewed",
+        "dashboard.cases_listed",
     }
 )
 

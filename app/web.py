@@ -17,6 +17,7 @@ from app.auth.routes import bp as auth_bp
 from app.auth.sessions import ended_by_itself, load_session_user
 from app.cases.routes import bp as cases_bp
 from app.cme.routes import bp as cme_bp
+from app.dashboard.routes import bp as dashboard_bp
 from app.errors import init_errors
 from app.extensions import login_manager
 from app.headers import init_headers
@@ -45,6 +46,7 @@ def init_web(app: Flask) -> None:
         cme_bp,
         legal_bp,  # penalty-notice history
         oversight_bp,
+        dashboard_bp,
         admin_bp,
         accounts_bp,
         processes_bp,

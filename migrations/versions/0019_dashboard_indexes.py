@@ -1,0 +1,28 @@
+"""dashboard indexes
+
+Revision ID: 0019
+Revises: 0015
+
+The dashboard reads only the period's rows: tasks of one kind completed in the period
+(assessments authorised) and meetings of one kind held in it (conferences, core groups).
+Plain CREATE INDEX on both databases: no table is rebuilt, so the audit triggers stay.
+
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = '0019'
+down_revision = '0015'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_index('ix_human_task_kind_completed', 'human_task', ['bpmn_id', 'state', 'completed_at'])
+    op.create_index('ix_meeting_kind_held', 'meeting', ['kind', 'held_on'])
+
+
+def downgrade():
+    op.drop_index('ix_meeting_kind_held', table_name='meeting')
+    op.drop_index('ix_human_task_kind_completed', table_name='human_task')
