@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from app import audit, inputs
 from app.access import me, roles
 from app.dashboard import charts, lists, timeliness
+from app.dashboard.links import Links
 from app.dashboard.periods import CHOICES, choose_period, this_month
 from app.dashboard.scope import scope_for, teams_to_choose
 from app.dashboard.workload import PAST_45_STEPS, overdue_cases_at, workload
@@ -70,6 +71,7 @@ def index() -> tuple[str, int]:
         teams=teams_to_choose(me()),
         work=work,
         charts=drawn,
+        links=Links(scope.chosen, choice.period.query_args() if choice.period else {}),
         past_45=overdue_cases_at(scope, now, PAST_45_STEPS),
         summaries=summaries,
         figures=timeliness.FIGURES,

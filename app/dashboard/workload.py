@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from app.dashboard.scope import Scope
 from app.extensions import db
@@ -48,7 +48,8 @@ class TeamRow:
 
 @dataclass
 class PersonRow:
-    user: User
+    user_id: int
+    name: str
     counts: Counts
     teams: list[str] = field(default_factory=list)
 
@@ -123,24 +124,31 @@ def by_person(scope: Scope, now: datetime, soon_until: datetime) -> list[PersonR
         .group_by(HumanTask.assignee_id)
     ).all()
     counted = {user_id: Counts(n, o or 0, s or 0, 0, c) for user_id, n, o, s, c in rows}
-    members = select(team_members.c.user_id).where(scope.condition(team_members.c.team_id))
-    people = db.session.scalars(
-        select(User).where(
-            User.active,
-            User.role.in_((Role.PRACTITIONER, Role.MANAGER)),
-            User.id.in_(members),
+    names = {t.id: t.name for t in scope.teams}
+    teams_of: dict[int, list[str]] = {}
+    memberships = db.session.execute(
+        select(team_members.c.user_id, team_members.c.team_id).where(scope.condition(team_members.c.team_id))
+    ).all()
+    for user_id, team_id in cast(list[tuple[int, int]], memberships):
+        if team_id in names:
+            teams_of.setdefault(user_id, []).append(names[team_id])
+    people = db.session.execute(
+        select(User.id, User.name).where(
+            or_(
+                and_(
+                    User.active,
+                    User.role.in_((Role.PRACTITIONER, Role.MANAGER)),
+                    User.id.in_(list(teams_of)),
+                ),
+                User.id.in_(list(counted)),
+            )
         )
     ).all()
-    shown = {u.id: u for u in people}
-    missing = set(counted) - set(shown)
-    if missing:
-        shown.update({u.id: u for u in db.session.scalars(select(User).where(User.id.in_(missing)))})
-    names = {t.id: t.name for t in scope.teams}
     result = [
-        PersonRow(u, counted.get(u.id, Counts()), [names[t.id] for t in u.teams if t.id in names])
-        for u in shown.values()
+        PersonRow(user_id, name, counted.get(user_id, Counts()), sorted(teams_of.get(user_id, [])))
+        for user_id, name in people
     ]
-    return sorted(result, key=lambda r: (-r.counts.open, r.user.name))
+    return sorted(result, key=lambda r: (-r.counts.open, r.name))
 
 
 def process_ids() -> dict[str, str]:
