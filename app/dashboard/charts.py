@@ -14,7 +14,7 @@ def tasks_by_team(work: Workload) -> dict[str, Any]:
     return {
         "kind": "count",
         "horizontal": True,
-        "labels": [r.team.name for r in rows],
+        "labels": [r.name for r in rows],
         "series": [
             {"label": "Overdue", "values": [r.counts.overdue for r in rows], "colour": "red"},
             {"label": "Due soon", "values": [r.counts.due_soon for r in rows], "colour": "yellow"},

@@ -30,17 +30,18 @@ class Links:
         params = {"band": band, "team": self.team, **(self.period_args if period else {})}
         return _with_query(self._figure.replace("FIGURE", figure), params)
 
-
     def case_anchor(self, count: int, hidden: str, **filters: Any) -> Markup:
         return anchor(count, self.cases(**filters), hidden)
 
-    def figure_anchor(self, count: int, figure: str, band: str, hidden: str, *, period: bool = True) -> Markup:
+    def figure_anchor(
+        self, count: int, figure: str, band: str, hidden: str, *, period: bool = True
+    ) -> Markup:
         return anchor(count, self.figure(figure, band, period=period), hidden)
 
 
 def anchor(count: int, href: str, hidden: str) -> Markup:
     """A figure as a link; the words after it are for screen readers (which read links out of context)."""
-    return Markup(
+    return Markup(  # noqa: S704  # every value in it is escaped or a number
         f'<a class="govuk-link" href="{escape(href)}">{int(count)}'
         f'<span class="govuk-visually-hidden"> {escape(hidden)}</span></a>'
     )

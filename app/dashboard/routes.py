@@ -10,14 +10,13 @@ from werkzeug.wrappers import Response
 
 from app import audit, inputs
 from app.access import me, roles
-from app.dashboard import charts, lists, timeliness
+from app.dashboard import lists, timeliness
+from app.dashboard.figures import figures
 from app.dashboard.links import Links
 from app.dashboard.periods import CHOICES, choose_period, this_month
 from app.dashboard.scope import scope_for, teams_to_choose
-from app.dashboard.workload import PAST_45_STEPS, overdue_cases_at, workload
 from app.models import Role
 from app.timescales.settings import local_setting
-from app.timescales.status import due_soon_until, due_soon_working_days
 from app.timescales.working_days import LONDON
 
 bp = Blueprint("dashboard", __name__, template_folder="templates")
@@ -48,36 +47,22 @@ def index() -> tuple[str, int]:
     errors = dict(choice.errors)
     if days_error:
         errors["unallocated_days"] = days_error
-    summaries = {}
-    if choice.period is not None:
-        summaries = {
-            key: timeliness.summarise(figure, timeliness.figure_rows(key, scope, choice.period, now))
-            for key, figure in timeliness.FIGURES.items()
-        }
-    else:
-        summaries["consent"] = timeliness.summarise(
-            timeliness.FIGURES["consent"], timeliness.consent_rows(scope, now)
-        )
-    work = workload(scope, now, due_soon_until(now), days)
-    drawn = {"teams": charts.tasks_by_team(work)}
-    if "assessments" in summaries:
-        drawn["census"] = charts.census_bands(summaries["assessments"])
-        drawn["timescale"] = charts.within_timescale(summaries)
+    found = figures(scope, choice.period, days, now)
     page = render_template(
         "dashboard/index.html",
         choice=choice,
         choices=CHOICES,
         scope=scope,
         teams=teams_to_choose(me()),
-        work=work,
-        charts=drawn,
+        work=found.work,
+        charts=found.charts,
         links=Links(scope.chosen, choice.period.query_args() if choice.period else {}),
-        past_45=overdue_cases_at(scope, now, PAST_45_STEPS),
-        summaries=summaries,
-        figures=timeliness.FIGURES,
+        past_45=found.past_45,
+        summaries=found.summaries,
+        worked_out_at=found.worked_out_at,
         unallocated_days=days,
         typed_days=typed_days,
-        due_soon_days=due_soon_working_days(),
+        due_soon_days=found.due_soon_days,
         errors=errors,
         charts_available=_charts_available(),
     )

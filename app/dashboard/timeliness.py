@@ -22,17 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.dashboard.bands import ASSESSMENT_WORKING_DAYS, CENSUS_BANDS, WorkingDayCount, census_band
-from app.dashboard.periods import Period
+from app.dashboard.periods import Period, london_midnight
 from app.dashboard.scope import Scope
 from app.dashboard.workload import CONSENT_TASK, CONSENT_WAITS
 from app.extensions import db
 from app.models import Case, HumanTask, Meeting, ProcessInstance, ProcessVersion, TaskState
-from app.timescales.working_days import LONDON
+from app.timescales.working_days import LONDON, working_days_between
 
 ASSESSMENT_PROCESS, AUTHORISE_TASK = "cas_assessment", "authorise_assessment"
 ICPC_WORKING_DAYS = 15
@@ -273,6 +273,33 @@ def consent_rows(scope: Scope, now: datetime) -> list[Row]:
         band = next(k for k, _, low, high in CONSENT_WAITS if days >= low and (high is None or days <= high))
         rows[case_id] = Row(case_id, since, None, days, holder, band)
     return list(rows.values())
+
+
+def latest_day_waited(today: date, n: int) -> date:
+    """The latest day from which `n` working days have passed by `today` (day 0 not counted)."""
+    day = today
+    while working_days_between(day, today) < n:
+        day -= timedelta(days=1)
+    return day
+
+
+def consent_summary(scope: Scope, now: datetime) -> Summary:
+    """consent_rows' bands counted by the database: each band's edges are instants (London
+    midnight after the last day that has waited long enough), so no row comes back."""
+    today = _london(now)
+    edge = {n: london_midnight(latest_day_waited(today, n) + timedelta(days=1)) for n in (5, 11)}
+    cases = func.count(HumanTask.case_id.distinct())
+    found = db.session.execute(
+        select(
+            cases,
+            cases.filter(HumanTask.created_at >= edge[5]),
+            cases.filter(HumanTask.created_at < edge[5], HumanTask.created_at >= edge[11]),
+            cases.filter(HumanTask.created_at < edge[11]),
+        ).where(HumanTask.state == TaskState.OPEN, HumanTask.bpmn_id == CONSENT_TASK, scope.condition())
+    ).one()
+    total, under_5, five_to_10, over_10 = (int(n or 0) for n in found)
+    counts = {"all": total, "under_5": under_5, "5_10": five_to_10, "over_10": over_10}
+    return Summary(FIGURES["consent"], total, counts)
 
 
 ROWS: dict[str, Callable[[Scope, Period], list[Row]]] = {

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from app.dashboard.scope import Scope
 from app.extensions import db
-from app.models import HumanTask, ProcessVersion, Role, TaskState, Team, User, team_members
+from app.models import HumanTask, ProcessVersion, Role, TaskState, User, team_members
 
 CONSENT_PROCESS, CONSENT_TASK = "referral_to_early_help", "seek_consent"
 # The steps of the child and family assessment due on its 45th working day (processes/cas_assessment.bpmn):
@@ -42,7 +42,8 @@ class Counts:
 
 @dataclass
 class TeamRow:
-    team: Team
+    team_id: int
+    name: str
     counts: Counts
 
 
@@ -92,38 +93,58 @@ def _due_soon(now: datetime, soon_until: datetime) -> ColumnElement[int]:
     return _how_many(and_(HumanTask.due_at >= now, HumanTask.due_at < soon_until))
 
 
-def by_team(scope: Scope, now: datetime, soon_until: datetime, unallocated_before: datetime) -> list[TeamRow]:
+def _open_work(
+    scope: Scope, now: datetime, soon_until: datetime, unallocated_before: datetime
+) -> list[tuple[Any, ...]]:
+    """Open tasks in scope counted by team, holder and step, in one index-only scan
+    (ix_human_task_open_work): tasks, overdue, due soon, nobody holds and waiting long, cases."""
     unheld = and_(HumanTask.assignee_id.is_(None), HumanTask.created_at < unallocated_before)
-    rows = db.session.execute(
-        select(
-            HumanTask.team_id,
-            func.count(),
-            _overdue(now),
-            _due_soon(now, soon_until),
-            _how_many(unheld),
-        )
-        .where(HumanTask.state == TaskState.OPEN, scope.condition(), HumanTask.team_id.is_not(None))
-        .group_by(HumanTask.team_id)
-    ).all()
-    counted = {team_id: Counts(n, o or 0, s or 0, u or 0) for team_id, n, o, s, u in rows}
-    return [TeamRow(t, counted.get(t.id, Counts())) for t in scope.teams]
+    return list(
+        db.session.execute(
+            select(
+                HumanTask.team_id,
+                HumanTask.assignee_id,
+                HumanTask.process_name,
+                HumanTask.bpmn_id,
+                HumanTask.name,
+                func.count(),
+                _overdue(now),
+                _due_soon(now, soon_until),
+                _how_many(unheld),
+                func.count(HumanTask.case_id.distinct()),
+            )
+            .where(HumanTask.state == TaskState.OPEN, scope.condition())
+            .group_by(
+                HumanTask.team_id,
+                HumanTask.assignee_id,
+                HumanTask.process_name,
+                HumanTask.bpmn_id,
+                HumanTask.name,
+            )
+        ).all()
+    )
 
 
-def by_person(scope: Scope, now: datetime, soon_until: datetime) -> list[PersonRow]:
-    """Everyone in the teams (practitioners and managers) with their open tasks in those teams, and
-    anyone else holding one of them."""
+def _distinct_cases(scope: Scope, column: ColumnElement[Any]) -> dict[Any, int]:
+    """Open cases in scope by one column of their open tasks (a case with two tasks counts once)."""
     rows = db.session.execute(
-        select(
-            HumanTask.assignee_id,
-            func.count(),
-            _overdue(now),
-            _due_soon(now, soon_until),
-            func.count(HumanTask.case_id.distinct()),
-        )
-        .where(HumanTask.state == TaskState.OPEN, scope.condition(), HumanTask.assignee_id.is_not(None))
-        .group_by(HumanTask.assignee_id)
+        select(column, func.count(HumanTask.case_id.distinct()))
+        .where(HumanTask.state == TaskState.OPEN, scope.condition())
+        .group_by(column)
     ).all()
-    counted = {user_id: Counts(n, o or 0, s or 0, 0, c) for user_id, n, o, s, c in rows}
+    # No "is not null" in SQL: it would steer SQLite off the covering index onto one by holder.
+    return {key: int(n) for key, n in cast(list[tuple[Any, int]], rows) if key is not None}
+
+
+def _add(into: Counts, n: int, overdue: int | None, soon: int | None, unheld: int | None) -> None:
+    into.open += n
+    into.overdue += overdue or 0
+    into.due_soon += soon or 0
+    into.unallocated += unheld or 0
+
+
+def _people(scope: Scope, counted: dict[int, Counts]) -> list[PersonRow]:
+    """Everyone in the teams (practitioners and managers), and anyone else holding their work."""
     names = {t.id: t.name for t in scope.teams}
     teams_of: dict[int, list[str]] = {}
     memberships = db.session.execute(
@@ -157,37 +178,6 @@ def process_ids() -> dict[str, str]:
     return {name: process_id for name, process_id in rows}
 
 
-def by_pathway(scope: Scope) -> list[PathwayRow]:
-    """Open cases by process and by the open task they wait at (a case at two tasks counts at each)."""
-    ids = process_ids()
-    stage_rows = db.session.execute(
-        select(
-            HumanTask.process_name,
-            HumanTask.bpmn_id,
-            HumanTask.name,
-            func.count(HumanTask.case_id.distinct()),
-        )
-        .where(HumanTask.state == TaskState.OPEN, scope.condition())
-        .group_by(HumanTask.process_name, HumanTask.bpmn_id, HumanTask.name)
-    ).all()
-    totals = dict(
-        db.session.execute(
-            select(HumanTask.process_name, func.count(HumanTask.case_id.distinct()))
-            .where(HumanTask.state == TaskState.OPEN, scope.condition())
-            .group_by(HumanTask.process_name)
-        ).all()
-    )
-    stages: dict[str, list[StageRow]] = {}
-    for process_name, bpmn_id, name, n in stage_rows:
-        stages.setdefault(process_name, []).append(
-            StageRow(ids.get(process_name, ""), process_name, bpmn_id, name, n)
-        )
-    return [
-        PathwayRow(ids.get(p, ""), p, totals.get(p, 0), sorted(stages[p], key=lambda s: -s.cases))
-        for p in sorted(stages)
-    ]
-
-
 def overdue_cases_at(scope: Scope, now: datetime, bpmn_ids: tuple[str, ...]) -> dict[str, int]:
     """Cases whose open task at each of these steps is past its due date."""
     rows = db.session.execute(
@@ -205,12 +195,37 @@ def overdue_cases_at(scope: Scope, now: datetime, bpmn_ids: tuple[str, ...]) -> 
 
 
 def workload(scope: Scope, now: datetime, soon_until: datetime, unallocated_days: int) -> Workload:
-    teams = by_team(scope, now, soon_until, now - timedelta(days=unallocated_days))
-    people = by_person(scope, now, soon_until)
-    total = Counts(
-        sum(r.counts.open for r in teams),
-        sum(r.counts.overdue for r in teams),
-        sum(r.counts.due_soon for r in teams),
-        sum(r.counts.unallocated for r in teams),
-    )
-    return Workload(teams, people, by_pathway(scope), total)
+    """Open work in scope, by team, by person and by pathway and stage: three aggregate queries."""
+    by_team: dict[int, Counts] = {}
+    by_person: dict[int, Counts] = {}
+    stages: dict[tuple[str, str, str], int] = {}
+    for team_id, holder, process, bpmn_id, name, n, overdue, soon, unheld, cases in _open_work(
+        scope, now, soon_until, now - timedelta(days=unallocated_days)
+    ):
+        if team_id is not None:
+            _add(by_team.setdefault(team_id, Counts()), n, overdue, soon, unheld)
+        if holder is not None:
+            _add(by_person.setdefault(holder, Counts()), n, overdue, soon, 0)
+        # A case waits at one step of a process once: the groups' cases add up.
+        stages[(process, bpmn_id, name)] = stages.get((process, bpmn_id, name), 0) + cases
+    # "+ 0": grouped by the holder itself, SQLite walks the index by holder and reads every row
+    # from the table; by an expression, it stays on the covering index (four times faster).
+    for holder, cases in _distinct_cases(scope, HumanTask.assignee_id + 0).items():
+        by_person.setdefault(holder, Counts()).caseload = cases
+    teams = [TeamRow(t.id, t.name, by_team.get(t.id, Counts())) for t in scope.teams]
+    total = Counts()
+    for row in teams:
+        _add(total, row.counts.open, row.counts.overdue, row.counts.due_soon, row.counts.unallocated)
+    return Workload(teams, _people(scope, by_person), _pathways(scope, stages), total)
+
+
+def _pathways(scope: Scope, stages: dict[tuple[str, str, str], int]) -> list[PathwayRow]:
+    ids = process_ids()
+    totals = _distinct_cases(scope, HumanTask.process_name.expression)
+    grouped: dict[str, list[StageRow]] = {}
+    for (process, bpmn_id, name), cases in stages.items():
+        grouped.setdefault(process, []).append(StageRow(ids.get(process, ""), process, bpmn_id, name, cases))
+    return [
+        PathwayRow(ids.get(p, ""), p, totals.get(p, 0), sorted(grouped[p], key=lambda s: (-s.cases, s.name)))
+        for p in sorted(grouped)
+    ]

@@ -499,3 +499,20 @@ def test_a_manager_starts_on_the_dashboard_and_finds_it_in_the_menu(ctx, client)
     assert 'href="/dashboard"' in page.split("<main")[0]
     assert '<script type="application/json" id="chart-teams-data">' in page
     assert "<script>" not in page  # no inline script: the charts read their numbers from JSON blocks
+
+
+def test_figures_change_as_soon_as_the_work_does(ctx, client, people, teams) -> None:
+    """The figures are kept briefly, and forgotten as soon as a task or meeting is written."""
+    eh, worker = teams["Early Help"].id, people["family_worker"].id
+    sign_in(client, "manager@example.org")
+    before = figure_links(get(client, f"/dashboard?team={eh}"), "/cases?")
+    assert before[f"/cases?team={eh}&status=open"] == 0
+    case = refer(people["school"], NOW.date(), referral_date=NOW.date(), first_name="New")
+    after = figure_links(get(client, f"/dashboard?team={eh}"), "/cases?")
+    assert after[f"/cases?team={eh}&status=open"] == 1
+    assert after[f"/cases?team={eh}&worker={worker}&status=open"] == 0
+    with time_machine.travel(NOW, tick=False):
+        tasks.claim_task(factories.only_open_task(case), people["family_worker"])
+        db.session.commit()
+    claimed = figure_links(get(client, f"/dashboard?team={eh}"), "/cases?")
+    assert claimed[f"/cases?team={eh}&worker={worker}&status=open"] == 1
