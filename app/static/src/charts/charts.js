@@ -46,7 +46,7 @@ function config (spec) {
         tooltip: { enabled: true }
       },
       scales: {
-        x: { stacked: !!spec.stacked, ticks: { color: COLOURS.text }, ...(percent ? { min: 0, max: 100 } : { beginAtZero: true }) },
+        x: { stacked: !!spec.stacked, ticks: { color: COLOURS.text, precision: 0 }, ...(percent ? { min: 0, max: 100 } : { beginAtZero: true }) },
         y: { stacked: !!spec.stacked, ticks: { color: COLOURS.text, precision: 0 }, beginAtZero: true }
       }
     }
