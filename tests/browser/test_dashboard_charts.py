@@ -28,6 +28,7 @@ def test_the_chart_is_drawn_beside_its_table(ctx, people, page) -> None:
     canvas = page.locator('canvas[data-chart="chart-teams-data"]')
     page.locator('canvas[data-chart="chart-teams-data"][data-drawn="true"]').wait_for()
     assert canvas.is_visible()
+    assert canvas.get_attribute("data-animated") == "false"  # the reader asked for reduced motion
     # Something was painted: some pixel of the canvas is not transparent.
     painted = canvas.evaluate(
         """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;

@@ -68,6 +68,7 @@ export function drawCharts (root = document) {
     if (box) box.hidden = false
     drawn.push(new Chart(canvas, config(spec)))
     canvas.dataset.drawn = 'true'
+    canvas.dataset.animated = String(!reducedMotion())
   })
   return drawn
 }
