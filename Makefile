@@ -26,13 +26,16 @@ $(BIN)/python:
 # The process viewer and designer are bundled with esbuild from app/static/src/designer/.
 DESIGNER_SRC := $(wildcard app/static/src/designer/*.js app/static/src/designer/*.mjs \
   app/static/src/designer/*.css app/static/src/designer/*.json)
+# The dashboard's charts (Chart.js) are bundled the same way from app/static/src/charts/.
+CHARTS_SRC := $(wildcard app/static/src/charts/*.js app/static/src/charts/*.mjs)
 
-.make-assets: package.json package-lock.json app/static/src/app.scss $(DESIGNER_SRC)
+.make-assets: package.json package-lock.json app/static/src/app.scss $(DESIGNER_SRC) $(CHARTS_SRC)
 	@if npm ci --no-audit --no-fund --loglevel=error; then \
 	  rm -rf $(VENDOR) && mkdir -p $(VENDOR)/govuk-frontend app/static/css && \
 	  cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/govuk-frontend/ && \
 	  cp -r node_modules/govuk-frontend/dist/govuk/assets $(VENDOR)/govuk-frontend/ && \
 	  node app/static/src/designer/build.mjs $(VENDOR)/designer && \
+	  node app/static/src/charts/build.mjs $(VENDOR)/charts && \
 	  node_modules/.bin/sass --no-source-map --quiet-deps --style=compressed --load-path=node_modules \
 	    app/static/src/app.scss app/static/css/app.css && touch $@; \
 	else echo "WARNING: npm install failed; pages will be served without GOV.UK styles"; fi

@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "case.diagram_viewed": "Viewed a process of the case on its diagram",
     "process.positions_viewed": "Viewed where cases are on a process diagram (counts only)",
     "process.suspension_viewed": "Viewed a process to suspend or resume it",
+    "dashboard.cases_listed": "Viewed the cases behind a dashboard figure",
     "process.started": "Process started",
     "process.completed": "Process finished",
     "process.handed_over": "Case handed on to the next process",
@@ -110,6 +111,7 @@ VIEW_ACTIONS = frozenset(
         "case.diagram_viewed",
         "process.positions_viewed",
         "process.suspension_viewed",
+        "dashboard.cases_listed",
     }
 )
 

@@ -19,6 +19,7 @@ from app.cases.routes import bp as cases_bp
 from app.chronology.routes import bp as chronology_bp
 from app.cme.routes import bp as cme_bp
 from app.diagrams.routes import bp as diagrams_bp
+from app.dashboard.routes import bp as dashboard_bp
 from app.errors import init_errors
 from app.extensions import login_manager
 from app.headers import init_headers
@@ -49,6 +50,7 @@ def init_web(app: Flask) -> None:
         legal_bp,  # penalty-notice history
         oversight_bp,
         diagrams_bp,  # cases on their diagrams
+        dashboard_bp,
         admin_bp,
         accounts_bp,
         processes_bp,

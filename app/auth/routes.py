@@ -11,6 +11,7 @@ from app.auth import services, sessions
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.formkit.base import answer
 from app.inputs import safe_next
+from app.models import Role, User
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -41,7 +42,7 @@ def login() -> Page:
     sessions.open_in_browser(user, token)
     if user.must_change_password:
         return redirect(url_for("auth.change_password"))
-    return redirect(safe_next(request.args.get("next"), url_for("worklist.index")))
+    return redirect(safe_next(request.args.get("next"), start_page(user)))
 
 
 @bp.post("/logout")
@@ -92,6 +93,11 @@ def _choose_a_new_password_first() -> Response | None:
         flash("Choose a new password to continue")
         return redirect(url_for("auth.change_password"))
     return None
+
+
+def start_page(user: User) -> str:
+    """Where signing in leads: a manager's dashboard, everyone else's worklist."""
+    return url_for("dashboard.index") if user.role == Role.MANAGER else url_for("worklist.index")
 
 
 @bp.get("/")

@@ -43,7 +43,10 @@ class Meeting(Model):
     """One meeting, recorded by the human task that asked for it."""
 
     __tablename__ = "meeting"
-    __table_args__ = (Index("ix_meeting_case_held", "case_id", "held_on"),)
+    __table_args__ = (
+        Index("ix_meeting_case_held", "case_id", "held_on"),
+        Index("ix_meeting_kind_held", "kind", "held_on"),  # the dashboard: one kind held in a period
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("casework_case.id"))

@@ -19,11 +19,12 @@ from app.models import LocalSetting
 from app.timescales.setting_types import SettingDefinition
 from app.timescales.settings_education import EDUCATION_SETTINGS
 from app.timescales.settings_family import FAMILY_SETTINGS
+from app.timescales.settings_oversight import OVERSIGHT_SETTINGS
 
 _CACHE_KEY = "_casework_local_settings"
 
 
-DEFINITIONS: tuple[SettingDefinition, ...] = FAMILY_SETTINGS + EDUCATION_SETTINGS
+DEFINITIONS: tuple[SettingDefinition, ...] = FAMILY_SETTINGS + EDUCATION_SETTINGS + OVERSIGHT_SETTINGS
 
 SETTINGS: dict[str, SettingDefinition] = {d.name: d for d in DEFINITIONS}
 

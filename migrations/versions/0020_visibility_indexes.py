@@ -1,7 +1,7 @@
 """covering indexes for the cases a user may see
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 
 Lists of cases read a user's teams' tasks, their own tasks and their referrals as index ranges
 (app/access.py visible_case_ids). The index on completed_by_id alone is replaced by one that
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0018'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

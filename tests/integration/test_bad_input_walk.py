@@ -234,6 +234,7 @@ def walker(app: Flask) -> Iterator[Walker]:
             "process_id": "referral_to_early_help",
             "number": "1",
             "filename": "js/init.js",
+        "figure": "assessments",  # a dashboard figure's list of cases
         }
         tokens = {email: create_api_token(find_user_by_email(email), "walk") for email in USERS}  # type: ignore[arg-type]
         db.session.commit()

@@ -224,6 +224,7 @@ def walk_values(ctx, people) -> dict[str, str]:
         "process_id": "referral_to_early_help",
         "number": "1",
         "filename": "js/init.js",
+        "figure": "assessments",  # a dashboard figure's list of cases
     }
 
 

@@ -1,0 +1,1 @@
+"""The managers' dashboard: workload now, and statutory timeliness over a chosen period."""
