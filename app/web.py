@@ -18,8 +18,8 @@ from app.auth.sessions import ended_by_itself, load_session_user
 from app.cases.routes import bp as cases_bp
 from app.chronology.routes import bp as chronology_bp
 from app.cme.routes import bp as cme_bp
-from app.diagrams.routes import bp as diagrams_bp
 from app.dashboard.routes import bp as dashboard_bp
+from app.diagrams.routes import bp as diagrams_bp
 from app.errors import init_errors
 from app.extensions import login_manager
 from app.headers import init_headers
