@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Numeric, String, Text
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
@@ -42,6 +42,8 @@ class Case(Model):
     """The work with one child and family. It outlives any one process."""
 
     __tablename__ = "casework_case"
+    # The case list's default order (newest referral first), read in index order a page at a time.
+    __table_args__ = (Index("ix_casework_case_referral", "referral_date", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
