@@ -21,7 +21,16 @@ from app.access import case_visibility
 from app.cases.search import CaseFilters
 from app.extensions import db
 from app.lists import filters
-from app.models import Case, Child, HumanTask, InstanceStatus, ProcessInstance, ProcessVersion, TaskState, User
+from app.models import (
+    Case,
+    Child,
+    HumanTask,
+    InstanceStatus,
+    ProcessInstance,
+    ProcessVersion,
+    TaskState,
+    User,
+)
 from app.timescales.status import DUE_SOON_WORKING_DAYS
 from app.timescales.working_days import LONDON, add_working_days
 
@@ -189,7 +198,10 @@ def rows_for(ids: Sequence[int]) -> list[CaseRow]:
     whatever the number of ids."""
     if not ids:
         return []
-    cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(ids)).options(joinedload(Case.child)))}
+    cases = {
+        c.id: c
+        for c in db.session.scalars(select(Case).where(Case.id.in_(ids)).options(joinedload(Case.child)))
+    }
     tasks: dict[int, list[HumanTask]] = {}
     for task in db.session.scalars(
         select(HumanTask)
@@ -207,5 +219,7 @@ def rows_for(ids: Sequence[int]) -> list[CaseRow]:
     ):
         pathways.setdefault(case_id, []).append(name)
     return [
-        CaseRow(cases[i], list(dict.fromkeys(pathways.get(i, []))), tasks.get(i, [])) for i in ids if i in cases
+        CaseRow(cases[i], list(dict.fromkeys(pathways.get(i, []))), tasks.get(i, []))
+        for i in ids
+        if i in cases
     ]

@@ -115,7 +115,9 @@ def read_filters(args: Mapping[str, str], user: User) -> tuple[CaseFilters, Case
         worker=reader.number_choice("worker", choices.workers, "The worker"),
         overdue=reader.flag("overdue"),
         due_soon=reader.flag("due_soon"),
-        unallocated_days=reader.whole("unallocated_days", "Unallocated for more than", UNALLOCATED_DAYS_LIMIT),
+        unallocated_days=reader.whole(
+            "unallocated_days", "Unallocated for more than", UNALLOCATED_DAYS_LIMIT
+        ),
         date_from=date_from,
         date_to=date_to,
         status=reader.one_of("status", STATUSES, "open"),

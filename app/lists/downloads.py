@@ -1,20 +1,24 @@
 """Lists as CSV files: written a chunk of rows at a time, with every cell safe to open in a
-spreadsheet."""
+spreadsheet, and sent as a download."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 
-from flask import Response, stream_with_context
+from flask import Response, send_file
 
 # The most rows one download holds: a list longer than this is refused with a message asking for
 # narrower filters (a file that size is also more than anyone should carry about).
 MAX_ROWS = 50_000
-# Rows read from the database at a time while a download streams.
+# Rows read from the database at a time while a download is written.
 CHUNK = 500
+# A download is kept in memory up to this size, and on disk beyond it.
+SPOOL_IN_MEMORY = 1024 * 1024
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -59,9 +63,18 @@ def _take(buffer: io.StringIO) -> str:
 
 
 def csv_response(lines: Iterator[str], name: str) -> Response:
-    """A download streamed as it is written (the request's context stays open while it streams)."""
-    return Response(
-        stream_with_context(lines),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    """The file, written now (a chunk of rows at a time, in the request's own transaction, so the
+    audit of the download and what it holds agree) to a temporary file that spills from memory to
+    disk as it grows, and sent from there. UTF-8 with a byte-order mark, which spreadsheets need
+    to read names like Zoë."""
+    # Closed by the response once sent, so not in a with block.
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b")  # noqa: SIM115
+    spool.write(codecs.BOM_UTF8)
+    for text in lines:
+        spool.write(text.encode("utf-8"))
+    spool.seek(0)
+    response = send_file(
+        spool, mimetype="text/csv", as_attachment=True, download_name=name, max_age=0, etag=False
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response

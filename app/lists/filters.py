@@ -89,7 +89,9 @@ class Reader:
     def date_range(self, label: str) -> tuple[date | None, date | None]:
         start, end = self.day("from", f"The {label} from date"), self.day("to", f"The {label} to date")
         if start and end and start > end:
-            self.messages.append(f"The {label} dates were ignored: the from date must not be after the to date")
+            self.messages.append(
+                f"The {label} dates were ignored: the from date must not be after the to date"
+            )
             return None, None
         return start, end
 
@@ -168,7 +170,9 @@ def stages(published: Mapping[str, str], process_id: str = "") -> list[Stage]:
         for task in library.diagram_for_version_id(version.id).user_tasks:
             if task.bpmn_id not in seen:
                 seen.add(task.bpmn_id)
-                found.append(Stage(version.process_id, published[version.process_id], task.bpmn_id, task.name))
+                found.append(
+                    Stage(version.process_id, published[version.process_id], task.bpmn_id, task.name)
+                )
     return found
 
 

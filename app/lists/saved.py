@@ -43,7 +43,9 @@ def save_view(user: User, kind: str, name: str, query: str) -> SavedView:
     if len(name) > NAME_LIMIT:
         raise ViewNotSaved(f"The name must be {NAME_LIMIT} characters or fewer")
     taken = db.session.scalar(
-        select(SavedView.id).where(SavedView.user_id == user.id, SavedView.kind == kind, SavedView.name == name)
+        select(SavedView.id).where(
+            SavedView.user_id == user.id, SavedView.kind == kind, SavedView.name == name
+        )
     )
     if taken is not None:
         raise ViewNotSaved("You already have a view with that name: choose another name")
@@ -63,6 +65,8 @@ def find_own_view(user: User, kind: str, view_id: int) -> SavedView | None:
 
 
 def delete_view(user: User, view: SavedView) -> None:
-    audit.record("saved_view.deleted", user, before={"kind": view.kind, "name": view.name, "query": view.query})
+    audit.record(
+        "saved_view.deleted", user, before={"kind": view.kind, "name": view.name, "query": view.query}
+    )
     db.session.delete(view)
     db.session.flush()
