@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from app.access import case_visibility
 from app.cases.search import CaseFilters
@@ -35,6 +36,8 @@ from app.timescales.status import DUE_SOON_WORKING_DAYS
 from app.timescales.working_days import LONDON, add_working_days
 
 FINISHED = (InstanceStatus.COMPLETED, InstanceStatus.CANCELLED)
+# The list counts this many matching cases at most, and pages that far: past it, narrow the filters.
+COUNT_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -59,9 +62,10 @@ class CaseRow:
 @dataclass(frozen=True)
 class CasePage:
     rows: list[CaseRow]
-    total: int
+    total: int  # at most COUNT_LIMIT
     page: int
     pages: int
+    more: bool = False  # more cases match than COUNT_LIMIT
 
 
 def _task_conditions(f: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
@@ -139,58 +143,102 @@ def conditions(user: User, f: CaseFilters, now: datetime) -> list[ColumnElement[
     return found
 
 
-def _next_due() -> ColumnElement[datetime | None]:
-    """The earliest due date of the case's open tasks (none: after every date, either way)."""
-    return (
-        select(func.min(HumanTask.due_at))
-        .where(HumanTask.case_id == Case.id, HumanTask.state == TaskState.OPEN)
-        .scalar_subquery()
-    )
+def _needs_child(f: CaseFilters) -> bool:
+    return bool(f.q or f.dob or f.school or f.sort == "child")
 
 
-def _order(f: CaseFilters) -> list[ColumnElement[object]]:
-    def way(column: ColumnElement[object]) -> ColumnElement[object]:
-        return column.desc() if f.dir == "desc" else column.asc()
+def _from_cases(query: Select[Any], f: CaseFilters) -> Select[Any]:
+    return query.join(Child, Child.id == Case.child_id) if _needs_child(f) else query
 
+
+def _way(f: CaseFilters, column: ColumnElement[Any]) -> ColumnElement[Any]:
+    return column.desc() if f.dir == "desc" else column.asc()
+
+
+def _in_order(user: User, f: CaseFilters, now: datetime) -> Select[tuple[int]]:
+    """The matching case ids in the list's order (any order but by due date)."""
     if f.sort == "reference":
-        return [way(Case.reference)]
-    if f.sort == "child":
-        return [way(Child.last_name), way(Child.first_name), way(Case.id)]
-    if f.sort == "due":
-        due = _next_due()
-        return [due.is_(None), way(due), way(Case.id)]
-    return [way(Case.referral_date), way(Case.id)]
+        order = [_way(f, Case.reference)]
+    elif f.sort == "child":
+        order = [_way(f, Child.last_name), _way(f, Child.first_name), _way(f, Case.id)]
+    else:
+        order = [_way(f, Case.referral_date), _way(f, Case.id)]
+    return _from_cases(select(Case.id), f).where(*conditions(user, f, now)).order_by(*order)
 
 
-def matching(user: User, f: CaseFilters, now: datetime | None = None) -> Select[tuple[int]]:
-    """The ids of the cases the filters match, in the list's order."""
-    now = now or datetime.now(UTC)
+def _by_due(user: User, f: CaseFilters, now: datetime) -> Select[tuple[int]]:
+    """The matching cases that have an open task with a due date, by the earliest such date.
+
+    Read from the open tasks in due-date order (an index range), keeping each case's earliest
+    task only: a page near either end is found without working out every case's date first.
+    """
+    task, earlier = aliased(HumanTask), aliased(HumanTask)
+    its_earliest = ~exists().where(
+        earlier.case_id == task.case_id,
+        earlier.state == TaskState.OPEN,
+        earlier.due_at.is_not(None),
+        or_(earlier.due_at < task.due_at, and_(earlier.due_at == task.due_at, earlier.id < task.id)),
+    )
+    query = select(task.case_id).join(Case, Case.id == task.case_id)
     return (
-        select(Case.id)
-        .join(Child, Child.id == Case.child_id)
-        .where(*conditions(user, f, now))
-        .order_by(*_order(f))
+        _from_cases(query, f)
+        .where(
+            task.state == TaskState.OPEN, task.due_at.is_not(None), its_earliest, *conditions(user, f, now)
+        )
+        .order_by(_way(f, task.due_at), _way(f, task.case_id))
     )
 
 
-def count(user: User, f: CaseFilters, now: datetime | None = None) -> int:
-    query = select(func.count()).select_from(Case).join(Child, Child.id == Case.child_id)
-    return db.session.scalar(query.where(*conditions(user, f, now or datetime.now(UTC)))) or 0
+def _without_due(user: User, f: CaseFilters, now: datetime) -> Select[tuple[int]]:
+    """The matching cases with no open task that has a due date (after the others, either way)."""
+    dated = exists().where(
+        HumanTask.case_id == Case.id, HumanTask.state == TaskState.OPEN, HumanTask.due_at.is_not(None)
+    )
+    query = _from_cases(select(Case.id), f).where(~dated, *conditions(user, f, now))
+    return query.order_by(_way(f, Case.id))
+
+
+def page_ids(user: User, f: CaseFilters, offset: int, size: int, now: datetime | None = None) -> list[int]:
+    """`size` matching case ids from `offset`, in the list's order."""
+    now = now or datetime.now(UTC)
+    if f.sort != "due":
+        return list(db.session.scalars(_in_order(user, f, now).limit(size).offset(offset)))
+    found = list(db.session.scalars(_by_due(user, f, now).limit(size).offset(offset)))
+    if len(found) == size:
+        return found
+    # The page reaches past the cases with a due date: the rest are those without one.
+    if found:
+        dated = offset + len(found)
+    else:
+        dated = db.session.scalar(select(func.count()).select_from(_by_due(user, f, now).subquery())) or 0
+    rest = _without_due(user, f, now).limit(size - len(found)).offset(max(0, offset - dated))
+    return found + list(db.session.scalars(rest))
+
+
+def count(user: User, f: CaseFilters, limit: int, now: datetime | None = None) -> int:
+    """How many cases match, counting no further than `limit` (a bound on the work, so a manager
+    of every team is not kept waiting while 100,000 cases are counted)."""
+    now = now or datetime.now(UTC)
+    matching = _from_cases(select(Case.id), f).where(*conditions(user, f, now)).limit(limit)
+    return db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
 
 
 def case_page(user: User, f: CaseFilters, size: int = filters.PAGE_SIZE) -> CasePage:
-    """One page of the list (past the end: the last page), with the total."""
+    """One page of the list (past the end: the last page), with the total (or that there are more
+    than COUNT_LIMIT: the pages then go as far as COUNT_LIMIT)."""
     now = datetime.now(UTC)
-    total = count(user, f, now)
-    last = filters.pages(total, size)
+    total = count(user, f, COUNT_LIMIT + 1, now)
+    last = filters.pages(min(total, COUNT_LIMIT), size)
     page = min(f.page, last)
-    ids = list(db.session.scalars(matching(user, f, now).limit(size).offset((page - 1) * size)))
-    return CasePage(rows=rows_for(ids), total=total, page=page, pages=last)
+    ids = page_ids(user, f, (page - 1) * size, size, now)
+    return CasePage(
+        rows=rows_for(ids), total=min(total, COUNT_LIMIT), page=page, pages=last, more=total > COUNT_LIMIT
+    )
 
 
 def all_ids(user: User, f: CaseFilters, limit: int) -> list[int]:
     """Every matching case id in order, at most `limit` of them."""
-    return list(db.session.scalars(matching(user, f).limit(limit)))
+    return page_ids(user, f, 0, limit)
 
 
 def rows_for(ids: Sequence[int]) -> list[CaseRow]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import parse_qsl
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -59,9 +58,9 @@ def index() -> Response | str:
 
 
 def _download(chosen: search.CaseFilters) -> Response:
-    total = listing.count(me(), chosen)
+    total = listing.count(me(), chosen, downloads.MAX_ROWS + 1)
     if total > downloads.MAX_ROWS:
-        flash(downloads.too_many_message(total, "cases"), "error")
+        flash(downloads.too_many_message("cases"), "error")
         return redirect(url_for("cases.index", **chosen.params(page=1)))
     ids = listing.all_ids(me(), chosen, downloads.MAX_ROWS)
     audit.record_view("cases.exported", me(), ids, page=request.full_path)
@@ -72,7 +71,7 @@ def _download(chosen: search.CaseFilters) -> Response:
 @signed_in
 def save_view() -> Response | tuple[str, int]:
     """Save the list's current filters under a name (only the filters as the list reads them)."""
-    chosen, _, _ = search.read_filters(dict(parse_qsl(request.form.get("query", ""))), me())
+    chosen, _, _ = search.read_filters(pages.posted_query(request.form.get("query", "")), me())
     return pages.save_view(
         "cases",
         request.form.get("name", ""),

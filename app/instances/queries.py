@@ -16,6 +16,9 @@ from app.instances.filters import InstanceFilters
 from app.lists import filters
 from app.models import Case, HumanTask, ProcessInstance, ProcessVersion, TaskState, User
 
+# Counted, and paged, this far at most: past it, narrow the filters.
+COUNT_LIMIT = 10_000
+
 
 @dataclass(frozen=True)
 class InstanceRow:
@@ -38,9 +41,10 @@ class InstanceRow:
 @dataclass(frozen=True)
 class InstancePage:
     rows: list[InstanceRow]
-    total: int
+    total: int  # at most COUNT_LIMIT
     page: int
     pages: int
+    more: bool = False  # more match than COUNT_LIMIT
 
 
 def conditions(user: User, f: InstanceFilters) -> list[ColumnElement[bool]]:
@@ -89,17 +93,26 @@ def matching(user: User, f: InstanceFilters) -> Select[tuple[int]]:
     return _base(select(ProcessInstance.id), f).where(*conditions(user, f)).order_by(*_order(f))
 
 
-def count(user: User, f: InstanceFilters) -> int:
-    query = select(func.count()).select_from(ProcessInstance).join(Case, Case.id == ProcessInstance.case_id)
-    return db.session.scalar(query.where(*conditions(user, f))) or 0
+def count(user: User, f: InstanceFilters, limit: int) -> int:
+    """How many instances match, counting no further than `limit`."""
+    query = select(ProcessInstance.id).join(Case, Case.id == ProcessInstance.case_id)
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(query.where(*conditions(user, f)).limit(limit).subquery())
+        )
+        or 0
+    )
 
 
 def instance_page(user: User, f: InstanceFilters, size: int = filters.PAGE_SIZE) -> InstancePage:
-    total = count(user, f)
-    last = filters.pages(total, size)
+    """One page (past the end: the last), with the total up to COUNT_LIMIT."""
+    total = count(user, f, COUNT_LIMIT + 1)
+    last = filters.pages(min(total, COUNT_LIMIT), size)
     page = min(f.page, last)
     ids = list(db.session.scalars(matching(user, f).limit(size).offset((page - 1) * size)))
-    return InstancePage(rows=rows_for(ids), total=total, page=page, pages=last)
+    return InstancePage(
+        rows=rows_for(ids), total=min(total, COUNT_LIMIT), page=page, pages=last, more=total > COUNT_LIMIT
+    )
 
 
 def all_ids(user: User, f: InstanceFilters, limit: int) -> list[tuple[int, int]]:

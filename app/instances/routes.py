@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import parse_qsl
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -36,9 +35,9 @@ def index() -> Response | str:
 
 
 def _download(chosen: filters.InstanceFilters) -> Response:
-    total = queries.count(me(), chosen)
+    total = queries.count(me(), chosen, downloads.MAX_ROWS + 1)
     if total > downloads.MAX_ROWS:
-        flash(downloads.too_many_message(total, "processes"), "error")
+        flash(downloads.too_many_message("processes"), "error")
         return redirect(url_for("instances.index", **chosen.params(page=1)))
     found = queries.all_ids(me(), chosen, downloads.MAX_ROWS)
     ids = [instance_id for instance_id, _ in found]
@@ -49,7 +48,7 @@ def _download(chosen: filters.InstanceFilters) -> Response:
 @bp.post("/instances/saved-views")
 @overseers
 def save_view() -> Response | tuple[str, int]:
-    chosen, _, _ = filters.read_filters(dict(parse_qsl(request.form.get("query", ""))), me())
+    chosen, _, _ = filters.read_filters(pages.posted_query(request.form.get("query", "")), me())
     return pages.save_view(
         "instances",
         request.form.get("name", ""),

@@ -48,10 +48,10 @@ def filename(kind: str, today: date) -> str:
     return f"{kind}-{today.isoformat()}.csv"
 
 
-def too_many_message(total: int, what: str) -> str:
+def too_many_message(what: str) -> str:
     return (
-        f"There are {total:,} {what} in this list. A download can hold up to {MAX_ROWS:,}: "
-        "narrow the filters and download again."
+        f"There are more than {MAX_ROWS:,} {what} in this list, and a download can hold up to "
+        f"{MAX_ROWS:,}: narrow the filters and download again."
     )
 
 

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from flask import abort, flash, redirect, render_template
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from app import inputs
 from app.access import me
 from app.lists import saved
+
+# Longer than any list's filters can be.
+QUERY_LIMIT = 4000
+
+
+def posted_query(text: str) -> MultiDict[str, str]:
+    """A list's query string posted in a form, read as the list reads its own address."""
+    return MultiDict(parse_qsl(text[:QUERY_LIMIT], keep_blank_values=True))
 
 
 def with_query(url: str, query: str) -> str:

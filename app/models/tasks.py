@@ -41,7 +41,9 @@ class HumanTask(Model):
         Index("ix_human_task_assignee_age", "state", "assignee_id", "created_at", "id"),
         Index("ix_human_task_assignee_child", "state", "assignee_id", "child_name", "id"),
         Index("ix_human_task_instance_state", "instance_id", "state"),
-        # The case and process lists: cases waiting at a step, a case's next due date, overdue work.
+        # The case and process lists: who may see a case (access.case_visibility) read from the
+        # index alone; cases waiting at a step; a case's next due date; overdue work.
+        Index("ix_human_task_case_access", "case_id", "team_id", "assignee_id", "completed_by_id"),
         Index("ix_human_task_stage", "state", "bpmn_id", "case_id", "instance_id"),
         Index("ix_human_task_case_open_due", "case_id", "state", "due_at"),
         Index("ix_human_task_state_due", "state", "due_at", "case_id"),

@@ -5,7 +5,9 @@ Revises: 0015
 
 A person's named filters for the case list or the process list. The indexes let the lists page
 through 100,000 cases in index order: by referral date, by the next due date of a case's open
-tasks, by the step a case waits at, and processes by when they started or last changed.
+tasks, by the step a case waits at, and processes by when they started or last changed; and
+answer "may this person see this case" from the index alone (who holds, held or finished its
+tasks), which every list asks of each case it walks.
 
 """
 from alembic import op
@@ -20,6 +22,7 @@ depends_on = None
 
 INDEXES = [
     ('ix_casework_case_referral', 'casework_case', ['referral_date', 'id']),
+    ('ix_human_task_case_access', 'human_task', ['case_id', 'team_id', 'assignee_id', 'completed_by_id']),
     ('ix_human_task_stage', 'human_task', ['state', 'bpmn_id', 'case_id', 'instance_id']),
     ('ix_human_task_case_open_due', 'human_task', ['case_id', 'state', 'due_at']),
     ('ix_human_task_state_due', 'human_task', ['state', 'due_at', 'case_id']),

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.cases import exports
+from app.cases import exports, listing
 from app.cases.services import refer_child
 from app.extensions import db
 from app.lists import downloads
@@ -116,9 +116,14 @@ def test_closed_cases_are_listed_only_when_asked_for(client, three) -> None:
     assert set(listed(client, "status=all")) == refs(*three.values())
 
 
-def test_the_list_sorts_both_ways_by_each_column_that_offers_it(client, three) -> None:
+def test_the_list_sorts_both_ways_by_each_column_that_offers_it(client, three, people) -> None:
     ada, ben, cal = (three[k].reference for k in ("ada", "ben", "cal"))
+    undated = factories.bare_case(people["manager"], first_name="Dee", last_name="Owusu")  # no task
+    db.session.commit()
     login(client, "manager@example.org")
+    assert listed(client, "sort=due&dir=asc")[-1] == listed(client, "sort=due&dir=desc")[-1] == undated.reference
+    undated.status = "closed"  # out of the open list for the orders below
+    db.session.commit()
     orders = {
         "sort=child&dir=asc": [ada, cal, ben],  # Begum, Jones, Smith
         "sort=child&dir=desc": [ben, cal, ada],
@@ -146,6 +151,14 @@ def test_the_list_pages_with_the_total(client, people) -> None:
     assert "<strong>27</strong> cases, page 2 of 2" in page
     assert 'aria-current="page">2</a>' in page and 'rel="prev"' in page
     assert listed(client, "sort=child&dir=asc&page=99") == second  # past the end: the last page
+
+
+def test_past_the_counting_limit_the_list_says_there_are_more(client, three, monkeypatch) -> None:
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 2)
+    login(client, "manager@example.org")
+    page = client.get("/cases?sort=reference&dir=asc&page=5").get_data(as_text=True)
+    assert "More than <strong>2</strong> cases" in page and "narrow the filters to reach the rest" in page
+    assert 'rel="next"' not in page  # page 5 asked for: the pages stop at the counted ones
 
 
 def test_a_download_holds_every_matching_case_safely_and_is_in_the_audit_trail(client, people) -> None:
@@ -183,7 +196,7 @@ def test_a_download_keeps_the_filters_and_a_list_too_long_is_refused_politely(
     monkeypatch.setattr(downloads, "MAX_ROWS", 1)
     refused = client.get("/cases?format=csv&school=riverside")
     assert refused.status_code == 302 and refused.headers["Location"] == "/cases?school=riverside"
-    assert "A download can hold up to 1:" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "a download can hold up to 1:" in client.get(refused.headers["Location"]).get_data(as_text=True)
     exported = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "cases.exported"))
     assert list(exported) == ["/cases?format=csv&overdue=1"]  # the refused one recorded nothing
 
