@@ -17,7 +17,7 @@ from app.lists import filters
 from app.models import Case, HumanTask, ProcessInstance, ProcessVersion, TaskState, User
 
 # Counted, and paged, this far at most: past it, narrow the filters.
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 2_000
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ class HumanTask(Model):
         Index("ix_human_task_stage", "state", "bpmn_id", "case_id", "instance_id"),
         Index("ix_human_task_case_open_due", "case_id", "state", "due_at"),
         Index("ix_human_task_state_due", "state", "due_at", "case_id"),
+        Index("ix_human_task_unallocated", "state", "assignee_id", "created_at", "case_id"),
     )
 
     # The engine's task id (a UUID), so a URL names exactly one task of one instance.

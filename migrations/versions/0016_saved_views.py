@@ -21,11 +21,16 @@ branch_labels = None
 depends_on = None
 
 INDEXES = [
+    ('ix_child_first_name_lower', 'child', [sa.text('lower(first_name)')]),
+    ('ix_child_last_name_lower', 'child', [sa.text('lower(last_name)')]),
+    ('ix_child_school_lower', 'child', [sa.text('lower(school)')]),
+    ('ix_child_name', 'child', ['last_name', 'first_name', 'id']),
     ('ix_casework_case_referral', 'casework_case', ['referral_date', 'id']),
     ('ix_human_task_case_access', 'human_task', ['case_id', 'team_id', 'assignee_id', 'completed_by_id']),
     ('ix_human_task_stage', 'human_task', ['state', 'bpmn_id', 'case_id', 'instance_id']),
     ('ix_human_task_case_open_due', 'human_task', ['case_id', 'state', 'due_at']),
     ('ix_human_task_state_due', 'human_task', ['state', 'due_at', 'case_id']),
+    ('ix_human_task_unallocated', 'human_task', ['state', 'assignee_id', 'created_at', 'case_id']),
     ('ix_process_instance_started', 'process_instance', ['started_at', 'id']),
     ('ix_process_instance_updated', 'process_instance', ['updated_at', 'id']),
 ]

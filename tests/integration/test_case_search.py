@@ -121,7 +121,9 @@ def test_the_list_sorts_both_ways_by_each_column_that_offers_it(client, three, p
     undated = factories.bare_case(people["manager"], first_name="Dee", last_name="Owusu")  # no task
     db.session.commit()
     login(client, "manager@example.org")
-    assert listed(client, "sort=due&dir=asc")[-1] == listed(client, "sort=due&dir=desc")[-1] == undated.reference
+    assert (
+        listed(client, "sort=due&dir=asc")[-1] == listed(client, "sort=due&dir=desc")[-1] == undated.reference
+    )
     undated.status = "closed"  # out of the open list for the orders below
     db.session.commit()
     orders = {
