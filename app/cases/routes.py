@@ -61,7 +61,7 @@ def _download(chosen: search.CaseFilters) -> Response:
     total = listing.count(me(), chosen, downloads.MAX_ROWS + 1)
     if total > downloads.MAX_ROWS:
         flash(downloads.too_many_message("cases"), "error")
-        return redirect(url_for("cases.index", **chosen.params(page=1)))
+        return redirect(pages.with_query(url_for("cases.index"), chosen.query_string()))
     ids = listing.all_ids(me(), chosen, downloads.MAX_ROWS)
     audit.record_view("cases.exported", me(), ids, page=request.full_path)
     return downloads.csv_response(exports.case_csv(ids), downloads.filename("cases", date.today()))

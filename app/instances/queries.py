@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import defer, joinedload
@@ -70,8 +71,8 @@ def conditions(user: User, f: InstanceFilters) -> list[ColumnElement[bool]]:
     return found
 
 
-def _order(f: InstanceFilters) -> list[ColumnElement[object]]:
-    def way(column: ColumnElement[object]) -> ColumnElement[object]:
+def _order(f: InstanceFilters) -> list[ColumnElement[Any]]:
+    def way(column: Any) -> ColumnElement[Any]:
         return column.desc() if f.dir == "desc" else column.asc()
 
     column = {
@@ -82,14 +83,14 @@ def _order(f: InstanceFilters) -> list[ColumnElement[object]]:
     return [way(column), way(ProcessInstance.id)]
 
 
-def _base(select_: Select[tuple[int]], f: InstanceFilters) -> Select[tuple[int]]:
+def _base(select_: Select[int], f: InstanceFilters) -> Select[int]:
     query = select_.join(Case, Case.id == ProcessInstance.case_id)
     if f.sort == "process":
         query = query.join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
     return query
 
 
-def matching(user: User, f: InstanceFilters) -> Select[tuple[int]]:
+def matching(user: User, f: InstanceFilters) -> Select[int]:
     return _base(select(ProcessInstance.id), f).where(*conditions(user, f)).order_by(*_order(f))
 
 

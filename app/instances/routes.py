@@ -38,7 +38,7 @@ def _download(chosen: filters.InstanceFilters) -> Response:
     total = queries.count(me(), chosen, downloads.MAX_ROWS + 1)
     if total > downloads.MAX_ROWS:
         flash(downloads.too_many_message("processes"), "error")
-        return redirect(url_for("instances.index", **chosen.params(page=1)))
+        return redirect(pages.with_query(url_for("instances.index"), chosen.query_string()))
     found = queries.all_ids(me(), chosen, downloads.MAX_ROWS)
     ids = [instance_id for instance_id, _ in found]
     audit.record_view("instances.exported", me(), [case_id for _, case_id in found], page=request.full_path)
