@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, literal_column, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from app.access import case_visibility
@@ -40,6 +40,8 @@ FINISHED = (InstanceStatus.COMPLETED, InstanceStatus.CANCELLED)
 # The list counts this many matching cases at most, and pages that far: past it, narrow the filters.
 COUNT_LIMIT = 2_000
 # What a case reference looks like (a name has no digits).
+# Open tasks read in due-date order before the due-date order is worked out case by case instead.
+DUE_WINDOW = 2_000
 REFERENCE = re.compile(r"[A-Za-z]{1,3}[0-9]{1,9}")
 
 
@@ -162,7 +164,7 @@ def _needs_child(f: CaseFilters) -> bool:
     return bool(f.dob or f.school or f.sort == "child")
 
 
-def _from_cases(query: Select[Any], f: CaseFilters) -> Select[Any]:
+def _from_cases(query: Any, f: CaseFilters) -> Any:
     return query.join(Child, Child.id == Case.child_id) if _needs_child(f) else query
 
 
@@ -181,12 +183,22 @@ def _in_order(user: User, f: CaseFilters, now: datetime) -> Select[int]:
     return _from_cases(select(Case.id), f).where(*conditions(user, f, now)).order_by(*order)
 
 
-def _by_due(user: User, f: CaseFilters, now: datetime) -> Select[int]:
-    """The matching cases that have an open task with a due date, by the earliest such date.
+def _walking_due_order(user: User, f: CaseFilters, now: datetime, window: int) -> Select[int]:
+    """The matching cases whose earliest dated open task is among the first `window` open tasks
+    in due-date order, in that order.
 
-    Read from the open tasks in due-date order (an index range), keeping each case's earliest
-    task only: a page near either end is found without working out every case's date first.
+    Read from the open tasks in due-date order (an index range of at most `window` rows), keeping
+    each case's earliest task only. The cases it finds are the first of the whole list, in the
+    right order (a case whose earliest task lies beyond the window comes after all of them), so
+    when it finds a whole page, that is the page; the work is bounded by the window whatever the
+    filters and however few cases the user may see.
     """
+    window_tasks = (
+        select(HumanTask.id)
+        .where(HumanTask.state == TaskState.OPEN, HumanTask.due_at.is_not(None))
+        .order_by(_way(f, HumanTask.due_at), _way(f, HumanTask.case_id))
+        .limit(window)
+    )
     task, earlier = aliased(HumanTask), aliased(HumanTask)
     its_earliest = ~exists().where(
         earlier.case_id == task.case_id,
@@ -198,29 +210,25 @@ def _by_due(user: User, f: CaseFilters, now: datetime) -> Select[int]:
     return (
         _from_cases(query, f)
         .where(
-            task.state == TaskState.OPEN,
-            task.due_at.is_not(None),
+            task.id.in_(window_tasks.scalar_subquery()),
             its_earliest,
-            *conditions(user, f, now, walking_tasks=not _selective(f)),
+            *conditions(user, f, now, walking_tasks=True),
         )
         .order_by(_way(f, task.due_at), _way(f, task.case_id))
     )
 
 
-def _selective(f: CaseFilters) -> bool:
-    """Task filters that match few cases, and few of them near the start of the due-date order
-    (due soon comes after every overdue task): the matching cases are found first and sorted,
-    rather than found by reading every open task in due-date order."""
-    return bool(f.due_soon or f.stage or f.worker is not None or f.unallocated_days is not None)
-
-
-def _without_due(user: User, f: CaseFilters, now: datetime) -> Select[int]:
-    """The matching cases with no open task that has a due date (after the others, either way)."""
-    dated = exists().where(
-        HumanTask.case_id == Case.id, HumanTask.state == TaskState.OPEN, HumanTask.due_at.is_not(None)
+def _sorted_by_due(user: User, f: CaseFilters, now: datetime) -> Select[int]:
+    """Every matching case by the earliest due date of its open tasks (none: last, either way),
+    worked out for each matching case and sorted."""
+    earliest = (
+        select(func.min(HumanTask.due_at))
+        .where(HumanTask.case_id == Case.id, HumanTask.state == TaskState.OPEN)
+        .scalar_subquery()
+        .label("next_due")
     )
-    query = _from_cases(select(Case.id), f).where(~dated, *conditions(user, f, now))
-    return query.order_by(_way(f, Case.id))
+    query = _from_cases(select(Case.id, earliest), f).where(*conditions(user, f, now))
+    return query.order_by(_way(f, literal_column("next_due")).nulls_last(), _way(f, Case.id))
 
 
 def page_ids(user: User, f: CaseFilters, offset: int, size: int, now: datetime | None = None) -> list[int]:
@@ -228,16 +236,13 @@ def page_ids(user: User, f: CaseFilters, offset: int, size: int, now: datetime |
     now = now or datetime.now(UTC)
     if f.sort != "due":
         return list(db.session.scalars(_in_order(user, f, now).limit(size).offset(offset)))
-    found = list(db.session.scalars(_by_due(user, f, now).limit(size).offset(offset)))
+    window = max(DUE_WINDOW, (offset + size) * 4)
+    walked = _walking_due_order(user, f, now, window).limit(size).offset(offset)
+    found = list(db.session.scalars(walked))
     if len(found) == size:
         return found
-    # The page reaches past the cases with a due date: the rest are those without one.
-    if found:
-        dated = offset + len(found)
-    else:
-        dated = db.session.scalar(select(func.count()).select_from(_by_due(user, f, now).subquery())) or 0
-    rest = _without_due(user, f, now).limit(size - len(found)).offset(max(0, offset - dated))
-    return found + list(db.session.scalars(rest))
+    # Not a whole page among the first open tasks: sort every matching case instead.
+    return list(db.session.scalars(_sorted_by_due(user, f, now).limit(size).offset(offset)))
 
 
 def count(user: User, f: CaseFilters, limit: int, now: datetime | None = None) -> int:
@@ -263,7 +268,9 @@ def case_page(user: User, f: CaseFilters, size: int = filters.PAGE_SIZE) -> Case
 
 def all_ids(user: User, f: CaseFilters, limit: int) -> list[int]:
     """Every matching case id in order, at most `limit` of them."""
-    return page_ids(user, f, 0, limit)
+    now = datetime.now(UTC)
+    ordered = _sorted_by_due(user, f, now) if f.sort == "due" else _in_order(user, f, now)
+    return list(db.session.scalars(ordered.limit(limit)))
 
 
 def rows_for(ids: Sequence[int]) -> list[CaseRow]:

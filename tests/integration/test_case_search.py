@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from app.cases import exports, listing
+from app.cases.search import CaseFilters
 from app.cases.services import refer_child
 from app.extensions import db
 from app.lists import downloads
@@ -140,6 +141,24 @@ def test_the_list_sorts_both_ways_by_each_column_that_offers_it(client, three, p
     page = client.get("/cases?sort=due&dir=desc").get_data(as_text=True)
     assert re.search(r'aria-sort="descending">\s*<a[^>]*href="/cases\?sort=due&amp;dir=asc"', page)
     assert page.count('aria-sort="none"') == 3
+
+
+def test_a_page_by_due_date_read_from_the_first_open_tasks_is_the_same_page_as_sorting_them_all(
+    ctx, three, people, monkeypatch
+) -> None:
+    """The due-date order reads a window of open tasks in due order and, when that finds no whole
+    page, sorts every matching case: either way, the same cases in the same order."""
+    factories.bare_case(people["manager"], first_name="Dee")  # no task: last either way
+    db.session.commit()
+    manager = people["manager"]
+    monkeypatch.setattr(listing, "DUE_WINDOW", 1)  # a window of (offset + size) * 4 tasks
+    for way in ("asc", "desc"):
+        f = CaseFilters(sort="due", dir=way)
+        whole = listing.page_ids(manager, f, 0, 25)  # fewer than a page: sorted whole
+        assert len(whole) == 4
+        one_by_one = [listing.page_ids(manager, f, offset, 1) for offset in range(4)]
+        assert [ids[0] for ids in one_by_one] == whole, way
+        assert listing.page_ids(manager, f, 0, 2) == whole[:2]
 
 
 def test_the_list_pages_with_the_total(client, people) -> None:
