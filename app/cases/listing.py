@@ -136,7 +136,10 @@ def conditions(
     order, so the task filters are asked of each case as it comes (not a list to start from)."""
     found: list[ColumnElement[bool]] = [case_visibility(user)]
     if f.status != "all":
-        found.append(Case.status == f.status)
+        # By the child's name, the cases are read in the child table's index order: the status
+        # (most cases are open) is then tested on each, not used to choose the order to read in.
+        status = Case.status.concat("") if f.sort == "child" else Case.status
+        found.append(status == f.status)
     if f.q:
         found.append(_name_or_reference(f.q))
     if f.dob is not None:
@@ -177,7 +180,7 @@ def _in_order(user: User, f: CaseFilters, now: datetime) -> Select[int]:
     if f.sort == "reference":
         order = [_way(f, Case.reference)]
     elif f.sort == "child":
-        order = [_way(f, Child.last_name), _way(f, Child.first_name), _way(f, Case.id)]
+        order = [_way(f, Child.last_name), _way(f, Child.first_name), _way(f, Child.id), _way(f, Case.id)]
     else:
         order = [_way(f, Case.referral_date), _way(f, Case.id)]
     return _from_cases(select(Case.id), f).where(*conditions(user, f, now)).order_by(*order)
