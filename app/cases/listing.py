@@ -6,6 +6,10 @@ the pathways running on them (one query). Every query is limited by `case_visibi
 Filters about work waiting now (stage, overdue, due soon, unallocated) are about one open task:
 a case matches when one of its open tasks meets all of them (with the team and the worker),
 so "overdue in this team" is never an overdue task in another team.
+
+At 100,000 cases (bench/case_search_scale.py): the total is counted to COUNT_LIMIT at most; a
+name, a school or a reference is looked up in an index, never scanned for; and the order by due
+date is read from the open tasks in due-date order where that finds the page soonest.
 """
 
 from __future__ import annotations
@@ -39,9 +43,9 @@ from app.timescales.working_days import LONDON, add_working_days
 FINISHED = (InstanceStatus.COMPLETED, InstanceStatus.CANCELLED)
 # The list counts this many matching cases at most, and pages that far: past it, narrow the filters.
 COUNT_LIMIT = 2_000
-# What a case reference looks like (a name has no digits).
 # Open tasks read in due-date order before the due-date order is worked out case by case instead.
 DUE_WINDOW = 2_000
+# What a case reference looks like (a name has no digits).
 REFERENCE = re.compile(r"[A-Za-z]{1,3}[0-9]{1,9}")
 
 

@@ -84,8 +84,8 @@ class CaseChoices:
     stage_names: dict[str, str] = field(default_factory=dict)
 
 
-def choices_for(user: User, pathway: str = "") -> CaseChoices:
-    pathways = filters.processes()
+def choices_for(user: User, pathway: str = "", pathways: dict[str, str] | None = None) -> CaseChoices:
+    pathways = filters.processes() if pathways is None else pathways
     stages = filters.stages(pathways, pathway if pathway in pathways else "")
     teams = filters.teams_for(user)
     return CaseChoices(
@@ -103,7 +103,7 @@ def read_filters(args: Mapping[str, str], user: User) -> tuple[CaseFilters, Case
     reader = filters.Reader(args)
     pathways = filters.processes()
     pathway = reader.choice("pathway", pathways, "The pathway")
-    choices = choices_for(user, pathway)
+    choices = choices_for(user, pathway, pathways)
     date_from, date_to = reader.date_range("referral")
     chosen = CaseFilters(
         q=reader.text("q", "The name or reference"),
