@@ -118,8 +118,10 @@ def due_soon_until(now: datetime) -> datetime:
 def _starts(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
     """`column` starts with `prefix` (both lower case): a range an index on the column reads, and
     the LIKE that makes it exact."""
-    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return and_(column >= prefix, column < after, column.startswith(prefix, autoescape=True))
+    like = column.startswith(prefix, autoescape=True)
+    if ord(prefix[-1]) >= 0xD7FF:  # no next character to bound the range with (surrogates follow)
+        return and_(column >= prefix, like)
+    return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1), like)
 
 
 def _name_or_reference(q: str) -> ColumnElement[bool]:

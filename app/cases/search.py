@@ -104,7 +104,7 @@ def read_filters(args: Mapping[str, str], user: User) -> tuple[CaseFilters, Case
     pathways = filters.processes()
     pathway = reader.choice("pathway", pathways, "The pathway")
     choices = choices_for(user, pathway, pathways)
-    date_from, date_to = reader.date_range("referral")
+    date_from, date_to = reader.date_range("Referred", "referral")
     chosen = CaseFilters(
         q=reader.text("q", "The name or reference"),
         dob=reader.day("dob", "The date of birth"),

@@ -86,7 +86,7 @@ def read_filters(args: Mapping[str, str], user: User) -> tuple[InstanceFilters, 
         stages=filters.stages(published, process),
         teams=filters.teams_for(user),
     )
-    date_from, date_to = reader.date_range("start")
+    date_from, date_to = reader.date_range("Started", "start")
     chosen = InstanceFilters(
         process=process,
         status=reader.choice("status", choices.statuses, "The status"),

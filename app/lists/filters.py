@@ -20,6 +20,9 @@ PAGE_SIZE = 25
 # The longest text filter kept (a name, a reference, a school): longer is typing gone wrong.
 TEXT_LIMIT = 100
 DIRECTIONS = ("asc", "desc")
+# The years a date filter may name: no child, referral or process is outside them, and every
+# day in them has a day after it (the end of a range).
+YEARS = (1900, 2199)
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
@@ -86,26 +89,30 @@ class Reader:
     def page(self) -> int:
         return inputs.page_number(self.raw("page"))
 
-    def date_range(self, label: str) -> tuple[date | None, date | None]:
-        start, end = self.day("from", f"The {label} from date"), self.day("to", f"The {label} to date")
+    def date_range(self, field: str, what: str) -> tuple[date | None, date | None]:
+        """`from` and `to`, labelled "<field> from" and "<field> to" on the page."""
+        start, end = self.day("from", f"{field} from"), self.day("to", f"{field} to")
         if start and end and start > end:
             self.messages.append(
-                f"The {label} dates were ignored: the from date must not be after the to date"
+                f"The {what} dates were ignored: the from date must not be after the to date"
             )
             return None, None
         return start, end
 
 
 def parse_day(value: str) -> date | None:
+    """A date from 1900 to 2199 (a child's birth, a referral, a start), or None."""
     try:
         if match := _DAY_MONTH_YEAR.fullmatch(value):
             day, month, year = (int(g) for g in match.groups())
-            return date(year, month, day)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return date.fromisoformat(value)
+            found = date(year, month, day)
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            found = date.fromisoformat(value)
+        else:
+            return None
     except ValueError:
         return None
-    return None
+    return found if YEARS[0] <= found.year <= YEARS[1] else None
 
 
 def start_of_day(day: date) -> datetime:

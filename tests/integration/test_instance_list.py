@@ -183,7 +183,8 @@ def test_nonsense_in_the_address_is_ignored_with_a_message(client, running) -> N
         "status=asleep": "The status was ignored",
         "process=nope": "The process was ignored",
         "team=abc": "The team was ignored",
-        "from=2026-13-45": "The start from date was ignored",
+        "from=2026-13-45": "Started from was ignored",
+        "to=9999-12-31": "Started to was ignored",
     }.items():
         response = client.get(f"/instances?{query}")
         assert response.status_code == 200 and message in response.get_data(as_text=True), query
