@@ -12,7 +12,7 @@ from typing import Any, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, exists, or_, select, union
+from sqlalchemy import exists, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.extensions import db, login_manager
@@ -76,33 +76,6 @@ def case_visibility(user: User) -> ColumnElement[bool]:
         )
     )
     return or_(Case.created_by_id == user.id, involved)
-
-
-def visible_case_ids(user: User) -> Select[tuple[int]] | None:
-    """The ids of the cases this user may see, as one subquery (None for an administrator: all).
-
-    The same cases as case_visibility, for lists: `Case.id.in_(visible_case_ids(user))` reads
-    each of the user's index ranges once (their teams' tasks, their own tasks, their referrals,
-    all covering indexes on human_task) instead of probing every case for a task, so a manager's
-    list of thousands of cases costs one pass over their teams' rows. For one case, use
-    case_visibility: it probes that case's tasks alone.
-    """
-    if user.role == Role.ADMIN:
-        return None
-    parts = [
-        select(HumanTask.case_id).where(HumanTask.assignee_id == user.id),
-        select(HumanTask.case_id).where(HumanTask.completed_by_id == user.id),
-        select(Case.id).where(Case.created_by_id == user.id),
-    ]
-    if user.team_ids:
-        parts.insert(0, select(HumanTask.case_id).where(HumanTask.team_id.in_(user.team_ids)))
-    return select(union(*parts).subquery().c[0])
-
-
-def visible(user: User) -> ColumnElement[bool]:
-    """SQL condition for a list of cases: the cases this user may see (see visible_case_ids)."""
-    ids = visible_case_ids(user)
-    return cast(ColumnElement[bool], Case.id.is_not(None) if ids is None else Case.id.in_(ids))
 
 
 def can_see_case(user: User, case: Case) -> bool:

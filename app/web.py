@@ -24,6 +24,7 @@ from app.errors import init_errors
 from app.extensions import login_manager
 from app.headers import init_headers
 from app.health import bp as health_bp
+from app.instances.routes import bp as instances_bp
 from app.legal.routes import bp as legal_bp
 from app.moves.routes import bp as moves_bp
 from app.oversight.routes import bp as oversight_bp
@@ -51,6 +52,7 @@ def init_web(app: Flask) -> None:
         oversight_bp,
         diagrams_bp,  # cases on their diagrams
         dashboard_bp,
+        instances_bp,
         admin_bp,
         accounts_bp,
         processes_bp,

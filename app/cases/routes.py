@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app import audit
 from app.access import me, signed_in
-from app.cases import services
+from app.cases import exports, listing, search, services
 from app.cases.forms import ReferralForm, StartPathwayForm
 from app.formkit.wtforms33 import SelectChoice
+from app.lists import downloads, pages, saved
 from app.oversight.suspension import may_suspend
 from app.workflow import EngineError
 from app.workflow.library import ProcessNotPublished
@@ -42,10 +45,47 @@ def refer() -> Response | tuple[str, int]:
 
 @bp.get("/cases")
 @signed_in
-def index() -> str:
-    cases = services.my_cases(me())
-    audit.record_view("cases.listed", me(), [c.id for c in cases], page=request.full_path)
-    return render_template("cases/index.html", cases=cases)
+def index() -> Response | str:
+    """The case list: searched, filtered, sorted, a page at a time; or, with format=csv, all of it."""
+    chosen, choices, messages = search.read_filters(request.args, me())
+    if request.args.get("format") == "csv":
+        return _download(chosen)
+    page = listing.case_page(me(), chosen)
+    views = saved.saved_views(me(), "cases")
+    audit.record_view("cases.listed", me(), [r.case.id for r in page.rows], page=request.full_path)
+    return render_template(
+        "cases/index.html", f=chosen, choices=choices, messages=messages, page=page, saved_views=views
+    )
+
+
+def _download(chosen: search.CaseFilters) -> Response:
+    total = listing.count(me(), chosen, downloads.MAX_ROWS + 1)
+    if total > downloads.MAX_ROWS:
+        flash(downloads.too_many_message("cases"), "error")
+        return redirect(pages.with_query(url_for("cases.index"), chosen.query_string()))
+    ids = listing.all_ids(me(), chosen, downloads.MAX_ROWS)
+    audit.record_view("cases.exported", me(), ids, page=request.full_path)
+    return downloads.csv_response(exports.case_csv(ids), downloads.filename("cases", date.today()))
+
+
+@bp.post("/cases/saved-views")
+@signed_in
+def save_view() -> Response | tuple[str, int]:
+    """Save the list's current filters under a name (only the filters as the list reads them)."""
+    chosen, _, _ = search.read_filters(pages.posted_query(request.form.get("query", "")), me())
+    return pages.save_view(
+        "cases",
+        request.form.get("name", ""),
+        chosen.query_string(),
+        url_for("cases.index"),
+        url_for("cases.save_view"),
+    )
+
+
+@bp.post("/cases/saved-views/<int:view_id>/delete")
+@signed_in
+def delete_view(view_id: int) -> Response:
+    return pages.delete_view("cases", view_id, request.form.get("next"), url_for("cases.index"))
 
 
 @bp.get("/cases/<reference>")

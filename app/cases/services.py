@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app import audit
-from app.access import can_see_case, visible
+from app.access import can_see_case
 from app.extensions import db
 from app.formkit.base import TaskForm
 from app.formkit.builder import form_class
@@ -315,11 +315,3 @@ def _forms_of(tasks: list[HumanTask], versions: dict[int, int]) -> dict[str, typ
             found[task.id] = form_class(bundle, task.form_key)
     return found
 
-
-def my_cases(user: User, limit: int = 50) -> list[Case]:
-    """The newest cases the user may see."""
-    return list(
-        db.session.scalars(
-            select(Case).where(visible(user)).order_by(Case.created_at.desc()).limit(limit)
-        )
-    )

@@ -15,12 +15,14 @@ from app.models.processes import (
     ProcessInstance,
     ProcessVersion,
 )
+from app.models.saved_views import SAVED_VIEW_KINDS, SavedView
 from app.models.sign_in import SignInThrottle, UserSession
 from app.models.tasks import HumanTask, TaskState
 from app.models.timescales import LocalSetting, SchoolClosure, SchoolTerm
 
 __all__ = [
     "MEETING_KINDS",
+    "SAVED_VIEW_KINDS",
     "ApiToken",
     "AuditEvent",
     "Case",
@@ -37,6 +39,7 @@ __all__ = [
     "ProcessInstance",
     "ProcessVersion",
     "Role",
+    "SavedView",
     "SchoolClosure",
     "SchoolTerm",
     "SignInThrottle",

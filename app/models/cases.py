@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Numeric, String, Text
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
@@ -38,10 +38,20 @@ class Child(Model):
         return f"{self.first_name} {self.last_name}"
 
 
+# The case list's searches: the start of a name or a school, in any case, read from an index.
+Index("ix_child_first_name_lower", func.lower(Child.first_name))
+Index("ix_child_last_name_lower", func.lower(Child.last_name))
+Index("ix_child_school_lower", func.lower(Child.school))
+# The case list by the child's name, in index order.
+Index("ix_child_name", Child.last_name, Child.first_name, Child.id)
+
+
 class Case(Model):
     """The work with one child and family. It outlives any one process."""
 
     __tablename__ = "casework_case"
+    # The case list's default order (newest referral first), read in index order a page at a time.
+    __table_args__ = (Index("ix_casework_case_referral", "referral_date", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)

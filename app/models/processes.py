@@ -87,7 +87,12 @@ class ProcessInstance(Model):
     """A running (or finished) process on a case: the saved workflow and its lock counter."""
 
     __tablename__ = "process_instance"
-    __table_args__ = (Index("ix_process_instance_status_next_timer", "status", "next_timer_at"),)
+    __table_args__ = (
+        Index("ix_process_instance_status_next_timer", "status", "next_timer_at"),
+        # The process list's orders.
+        Index("ix_process_instance_started", "started_at", "id"),
+        Index("ix_process_instance_updated", "updated_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("casework_case.id"), index=True)

@@ -41,10 +41,13 @@ class HumanTask(Model):
         Index("ix_human_task_assignee_age", "state", "assignee_id", "created_at", "id"),
         Index("ix_human_task_assignee_child", "state", "assignee_id", "child_name", "id"),
         Index("ix_human_task_instance_state", "instance_id", "state"),
-        # Covering indexes for the cases a user may see (app/access.py visible_case_ids).
-        Index("ix_human_task_team_case", "team_id", "case_id"),
-        Index("ix_human_task_assignee_case", "assignee_id", "case_id"),
-        Index("ix_human_task_completed_by_case", "completed_by_id", "case_id"),
+        # The case and process lists: who may see a case (access.case_visibility) read from the
+        # index alone; cases waiting at a step; a case's next due date; overdue work.
+        Index("ix_human_task_case_access", "case_id", "team_id", "assignee_id", "completed_by_id"),
+        Index("ix_human_task_stage", "state", "bpmn_id", "case_id", "instance_id"),
+        Index("ix_human_task_case_open_due", "case_id", "state", "due_at"),
+        Index("ix_human_task_state_due", "state", "due_at", "case_id"),
+        Index("ix_human_task_unallocated", "state", "assignee_id", "created_at", "case_id"),
         # The dashboard's timeliness figures: one kind of task completed in a period.
         Index("ix_human_task_kind_completed", "bpmn_id", "state", "completed_at"),
         # The dashboard's workload figures: every column they read of open work, so the scan of a
@@ -59,7 +62,8 @@ class HumanTask(Model):
     # The engine's task id (a UUID), so a URL names exactly one task of one instance.
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
-    case_id: Mapped[int] = mapped_column(ForeignKey("casework_case.id"), index=True)
+    # Indexed first in ix_human_task_case_access.
+    case_id: Mapped[int] = mapped_column(ForeignKey("casework_case.id"))
     bpmn_id: Mapped[str] = mapped_column(String(120))
     name: Mapped[str] = mapped_column(String(200))
     process_name: Mapped[str] = mapped_column(String(200))
@@ -78,7 +82,7 @@ class HumanTask(Model):
     # Copied from the case so worklists sort by child without a join ("Last, First").
     child_name: Mapped[str] = mapped_column(String(210), default="")
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     case: Mapped[Case] = relationship()

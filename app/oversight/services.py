@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from app import audit
-from app.access import case_visibility, visible
+from app.access import case_visibility
 from app.extensions import db
 from app.models import Incident, InstanceStatus, User
 from app.workflow.incidents import record_incident
@@ -30,7 +30,7 @@ def open_incidents(user: User) -> list[Incident]:
         db.session.scalars(
             select(Incident)
             .join(Incident.case)
-            .where(Incident.resolved_at.is_(None), visible(user))
+            .where(Incident.resolved_at.is_(None), case_visibility(user))
             .options(contains_eager(Incident.case))
             .order_by(Incident.created_at.desc(), Incident.id.desc())
         )

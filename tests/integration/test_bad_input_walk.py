@@ -29,7 +29,16 @@ from app.auth.services import create_api_token, find_user_by_email
 from app.demo import load_demo
 from app.extensions import db
 from app.formkit.fields import GovDateField, GovFloatField
-from app.models import Case, HumanTask, MigrationRun, MigrationStatus, SchoolClosure, TaskState, User
+from app.models import (
+    Case,
+    HumanTask,
+    MigrationRun,
+    MigrationStatus,
+    SavedView,
+    SchoolClosure,
+    TaskState,
+    User,
+)
 from app.revisions.services import create_from_version
 from app.timescales.settings import SETTINGS
 from app.trials.services import start as start_trial
@@ -220,8 +229,13 @@ def walker(app: Flask) -> Iterator[Walker]:
             reason="The walk's batch",
         )
         db.session.add(run)
+        admin = find_user_by_email("admin@example.org")
+        assert admin is not None
+        view = SavedView(user_id=admin.id, kind="cases", name="The walk's view", query="overdue=1")
+        db.session.add(view)
         db.session.flush()
         samples = {
+            "view_id": str(view.id),
             "draft_id": str(draft.id),
             "trial_id": str(trial.id),
             "run_id": str(run.id),

@@ -20,7 +20,7 @@ from werkzeug.routing import Rule
 from app.auth.services import create_user
 from app.config import ROOT
 from app.extensions import db
-from app.models import AuditEvent, MigrationRun, MigrationStatus, Role, SchoolClosure, SchoolTerm
+from app.models import AuditEvent, MigrationRun, MigrationStatus, Role, SavedView, SchoolClosure, SchoolTerm
 from app.oversight.services import record_incident
 from app.revisions.services import create_from_version
 from app.timescales.settings import SETTINGS
@@ -208,8 +208,11 @@ def walk_values(ctx, people) -> dict[str, str]:
     )
     db.session.add(run)
     trial = start_trial(draft, people["owner"])
+    view = SavedView(user_id=people["manager"].id, kind="cases", name="The walk's view", query="overdue=1")
+    db.session.add(view)
     db.session.commit()
     return {
+        "view_id": str(view.id),
         "trial_id": str(trial.id),
         "draft_id": str(draft.id),
         "run_id": str(run.id),
