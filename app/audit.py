@@ -41,6 +41,9 @@ ACTION_LABELS = {
     "penalty_notices.viewed": "Viewed the penalty-notice history",
     "api.read": "Read through the API",
     "moves.viewed": "Viewed which cases could move to another version",
+    "audit.searched": "Searched the audit trail",
+    "case.subject_access_viewed": "Opened the subject access export page for the case",
+    "case.subject_access_exported": "Exported everything held about the child (subject access request)",
     "process.started": "Process started",
     "process.completed": "Process finished",
     "process.handed_over": "Case handed on to the next process",
@@ -99,6 +102,8 @@ VIEW_ACTIONS = frozenset(
         "penalty_notices.viewed",
         "api.read",
         "moves.viewed",
+        "audit.searched",
+        "case.subject_access_viewed",
     }
 )
 

@@ -31,6 +31,7 @@ from app.timescales.attendance import attendance_tier
 from app.timescales.guidance import render_guidance
 from app.timescales.status import due_status
 from app.timescales.working_days import LONDON
+from app.trail.routes import bp as trail_bp
 from app.transactions import commit_or_roll_back, discard_uncommitted
 from app.trials.routes import bp as trials_bp
 from app.worklist.routes import bp as worklist_bp
@@ -45,6 +46,7 @@ def init_web(app: Flask) -> None:
         cme_bp,
         legal_bp,  # penalty-notice history
         oversight_bp,
+        trail_bp,  # audit search, subject access export
         admin_bp,
         accounts_bp,
         processes_bp,
