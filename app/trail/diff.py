@@ -16,11 +16,11 @@ class Change:
     changed: bool
 
 
-def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[Change]:
+def changes(before: object, after: object) -> list[Change]:
     """Each field of before and after in their own order: the changed ones as old and new, an
     unchanged one (it says what the change was about, a setting's name say) once."""
     before, after = before or {}, after or {}
-    if not isinstance(before, dict) or not isinstance(after, dict):  # written by hand long ago
+    if not isinstance(before, dict) or not isinstance(after, dict):  # a JSON column holds any value
         return [Change("Value", _words(before), _words(after), before != after)]
     found = []
     for key in dict.fromkeys([*before, *after]):

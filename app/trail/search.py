@@ -147,7 +147,7 @@ def _visible_case_id(reference: str, reader: User) -> int | None:
 
 def _candidate_ids(
     conditions: list[ColumnElement[bool]], case_id: int | None, older_first: bool, limit: int
-) -> Select[tuple[int]]:
+) -> Select[int]:
     """The ids of the first `limit` matching events in paging order."""
     if case_id is None:
         return _ordered(select(AuditEvent.id).where(*conditions), older_first).limit(limit)
@@ -166,12 +166,12 @@ def _candidate_ids(
     return select(both.c.id).order_by(both.c.id.desc() if older_first else both.c.id).limit(limit)
 
 
-def _ordered(query: Select[tuple[int]], older_first: bool) -> Select[tuple[int]]:
+def _ordered(query: Select[int], older_first: bool) -> Select[int]:
     return query.order_by(AuditEvent.id.desc() if older_first else AuditEvent.id)
 
 
 def _events(
-    ids: Select[tuple[int]] | list[int], older_first: bool, visible_to: User | None = None
+    ids: Select[int] | list[int], older_first: bool, visible_to: User | None = None
 ) -> list[AuditEvent]:
     """The events of these ids (the ones `visible_to` may see, if given), in paging order, up
     to one more than a page (so the page knows there is another)."""
@@ -183,7 +183,7 @@ def _events(
     return list(db.session.scalars(_ordered_events(query, older_first).limit(PAGE_SIZE + 1)))
 
 
-def _ordered_events(query: Select[tuple[AuditEvent]], older_first: bool) -> Select[tuple[AuditEvent]]:
+def _ordered_events(query: Select[AuditEvent], older_first: bool) -> Select[AuditEvent]:
     return query.order_by(AuditEvent.id.desc() if older_first else AuditEvent.id)
 
 
