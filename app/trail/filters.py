@@ -44,13 +44,14 @@ class AuditFilter:
             self.case_reference or self.user_id or self.email or self.action or self.date_from or self.date_to
         )
 
-    def actions(self) -> frozenset[str] | None:
-        """The actions asked for, or None for all of them."""
+    def actions(self) -> tuple[frozenset[str], bool] | None:
+        """The actions asked for and whether they are the ones to leave out (changes are every
+        action that is not a view, whatever it is called); None for all of them."""
         if self.action == VIEWS_ONLY:
-            return VIEW_ACTIONS
+            return VIEW_ACTIONS, False
         if self.action == CHANGES_ONLY:
-            return frozenset(ACTION_LABELS) - VIEW_ACTIONS
-        return frozenset({self.action}) if self.action else None
+            return VIEW_ACTIONS, True
+        return (frozenset({self.action}), False) if self.action else None
 
     def query(self, **changes: object) -> dict[str, str]:
         """The filters as query-string values (for the paging links), with `changes` applied."""
