@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from argon2 import PasswordHasher  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.auth import passwords  # noqa: E402
@@ -112,6 +112,17 @@ def fill_events(n: int, cases: int) -> None:
         db.session.execute(insert(AuditEvent), events)
         db.session.execute(insert(AuditEventCase), links)
         db.session.commit()
+
+
+def fix_sequences() -> None:
+    """On PostgreSQL the rows above were given their ids: move the id sequences past them."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in ("child", "casework_case", "process_instance", "audit_event"):
+        db.session.execute(
+            text(f"select setval(pg_get_serial_sequence('{table}', 'id'), (select max(id) from {table}))")  # noqa: S608
+        )
+    db.session.commit()
 
 
 def timed(client, urls: Callable[[random.Random], str], repeats: int) -> tuple[float, float]:
@@ -198,6 +209,7 @@ def main() -> None:
         add_people()
         fill_cases(args.cases)
         fill_events(args.events, args.cases)
+        fix_sequences()
         settle()
         print(
             f"database: {db.engine.dialect.name}; {args.events} audit events, {args.cases} cases, "
