@@ -238,7 +238,7 @@ def test_changes_show_field_by_field_before_and_after(client, people) -> None:
     html = _page(client, action="setting.changed")
     assert "<dt>Value</dt>" in html and "<del>3</del> → <ins>5</ins>" in html
     assert 'due_soon_days <span class="govuk-hint">(unchanged)</span>' in html
-    assert "(not there) → <ins>Yes</ins>" in html
+    assert "(none) → <ins>Yes</ins>" in html
     assert long_text.strip() in html  # wrapped by the page, never cut
 
 
