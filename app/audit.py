@@ -51,6 +51,9 @@ ACTION_LABELS = {
     "process.positions_viewed": "Viewed where cases are on a process diagram (counts only)",
     "process.suspension_viewed": "Viewed a process to suspend or resume it",
     "dashboard.cases_listed": "Viewed the cases behind a dashboard figure",
+    "audit.searched": "Viewed a search of the audit trail",
+    "case.subject_access_viewed": "Viewed the subject access export page for the case",
+    "case.subject_access_exported": "Exported everything held about the child (subject access request)",
     "process.started": "Process started",
     "process.completed": "Process finished",
     "process.handed_over": "Case handed on to the next process",
@@ -120,6 +123,8 @@ VIEW_ACTIONS = frozenset(
         "process.positions_viewed",
         "process.suspension_viewed",
         "dashboard.cases_listed",
+        "audit.searched",
+        "case.subject_access_viewed",
     }
 )
 

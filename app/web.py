@@ -35,6 +35,7 @@ from app.timescales.attendance import attendance_tier
 from app.timescales.guidance import render_guidance
 from app.timescales.status import due_status
 from app.timescales.working_days import LONDON
+from app.trail.routes import bp as trail_bp
 from app.transactions import commit_or_roll_back, discard_uncommitted
 from app.trials.routes import bp as trials_bp
 from app.worklist.routes import bp as worklist_bp
@@ -53,6 +54,7 @@ def init_web(app: Flask) -> None:
         diagrams_bp,  # cases on their diagrams
         dashboard_bp,
         instances_bp,
+        trail_bp,  # audit search, subject access export
         admin_bp,
         accounts_bp,
         processes_bp,

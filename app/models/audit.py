@@ -23,15 +23,25 @@ if TYPE_CHECKING:
 
 
 class AuditEvent(Model):
-    """Who did or saw what, and when. Rows are only ever inserted."""
+    """Who did or saw what, and when. Rows are only ever inserted.
+
+    The trail is read newest first by id (app/trail/search.py): each filter has an index that
+    ends in id, so a page of a filtered search is one index range read backwards, and a date
+    range becomes an id range through the index on `at` (migration 0017).
+    """
 
     __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_actor_id_id", "actor_id", "id"),
+        Index("ix_audit_event_action_id", "action", "id"),
+        Index("ix_audit_event_case_id_id", "case_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     action: Mapped[str] = mapped_column(String(60))
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("casework_case.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("casework_case.id"))
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
     task_id: Mapped[str | None] = mapped_column(String(36))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,7 +1,7 @@
 """suspend instances, retry incidents
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 
 A manager may suspend a running process (who, when and why are kept on the instance while it is
 suspended; the status column is a plain string with no CHECK constraint on either database, so
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0018'
-down_revision = '0016'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
