@@ -78,8 +78,8 @@ def test_a_process_owner_sees_the_referral_diagram_drawn(page) -> None:
     page.get_by_label("Email address").fill("owner@example.org")
     page.get_by_label("Password", exact=True).fill("demo")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Processes").click()
-    page.get_by_role("link", name="Referral to Early Help").click()
+    page.get_by_role("link", name="Processes", exact=True).click()
+    page.get_by_role("link", name="Referral to Early Help", exact=True).click()
     page.locator("#diagram[data-drawn='true'] svg").first.wait_for()
     assert page.locator("#diagram .djs-element[data-element-id='triage']").count() == 1
     SHOTS.mkdir(exist_ok=True)

@@ -3,7 +3,9 @@
 A pre-selected radio is an answer the user did not give (GOV.UK: "do not pre-select radio
 options"), and a user who misses it sends it anyway. Editing a saved record shows the saved
 answer, which is not pre-selection; every other form page is checked here: each task form as a
-task page draws it, and every page a signed-in user can open without naming a record.
+task page draws it, and every page a signed-in user can open without naming a record. A filter
+(a form sent with GET, such as the dashboard's period) shows the choice the page is drawn for,
+which is not an answer either: its radios are not counted.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ class _Radios(HTMLParser):
         super().__init__()
         self.radios: list[str] = []
         self.checked: list[str] = []
+        self.in_filter = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
-        if tag == "input" and a.get("type") == "radio":
+        if tag == "form":
+            self.in_filter = (a.get("method") or "get").lower() == "get"
+        if tag == "input" and a.get("type") == "radio" and not self.in_filter:
             self.radios.append(f"{a.get('name')}={a.get('value')}")
             if "checked" in a:
                 self.checked.append(f"{a.get('name')}={a.get('value')}")
@@ -37,9 +42,17 @@ def radios(page: str) -> _Radios:
     return reader
 
 
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.in_filter = False
+
+
 def test_the_reader_sees_a_checked_radio() -> None:
     page = '<input type="radio" name="a" value="1"><input class="x" type="radio" name="a" value="2" checked>'
     assert radios(page).checked == ["a=2"] and len(radios(page).radios) == 2
+    posted = f'<form method="post">{page}</form>'
+    assert radios(posted).checked == ["a=2"]
+    assert radios(f'<form method="get">{page}</form>{posted}').checked == ["a=2"]
 
 
 def test_no_task_form_starts_with_a_radio_chosen(ctx: Flask) -> None:
