@@ -37,8 +37,7 @@ from app.models import (
     TaskState,
     User,
 )
-from app.timescales.status import DUE_SOON_WORKING_DAYS
-from app.timescales.working_days import LONDON, add_working_days
+from app.timescales.status import due_soon_until
 
 FINISHED = (InstanceStatus.COMPLETED, InstanceStatus.CANCELLED)
 # The list counts this many matching cases at most, and pages that far: past it, narrow the filters.
@@ -107,12 +106,6 @@ def _task_conditions(f: CaseFilters, now: datetime) -> list[ColumnElement[bool]]
     if conditions and open_only:
         conditions.insert(0, HumanTask.state == TaskState.OPEN)
     return conditions
-
-
-def due_soon_until(now: datetime) -> datetime:
-    """The end of the last day that counts as due soon (app/timescales/status.py's rule)."""
-    today = now.astimezone(LONDON).date()
-    return filters.end_of_day(add_working_days(today, DUE_SOON_WORKING_DAYS))
 
 
 def _starts(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
