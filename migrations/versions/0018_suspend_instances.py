@@ -25,17 +25,30 @@ NO_FK_REFLECTION = {'resolve_fks': False}
 
 
 def upgrade():
-    with op.batch_alter_table('process_instance', schema=None, reflect_kwargs=NO_FK_REFLECTION) as batch_op:
-        batch_op.add_column(sa.Column('suspended_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('suspended_by_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('suspended_reason', sa.Text(), server_default='', nullable=False))
-        batch_op.create_foreign_key(
-            batch_op.f('fk_process_instance_suspended_by_id_user_account'), 'user_account', ['suspended_by_id'], ['id']
+    # Plain ADD COLUMNs, not batch mode: on SQLite a batch rebuild copies the table and drops the
+    # old one, and the drop checks every foreign key that refers to it (audit rows, tasks,
+    # meetings) row by row, which takes hours on a large database.
+    op.add_column('process_instance', sa.Column('suspended_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column(
+        'process_instance', sa.Column('suspended_reason', sa.Text(), server_default='', nullable=False)
+    )
+    if op.get_bind().dialect.name == 'sqlite':  # SQLite adds a foreign key only with its column
+        op.execute(
+            'ALTER TABLE process_instance ADD COLUMN suspended_by_id INTEGER '
+            'CONSTRAINT fk_process_instance_suspended_by_id_user_account REFERENCES user_account (id)'
         )
-    with op.batch_alter_table('incident', schema=None, reflect_kwargs=NO_FK_REFLECTION) as batch_op:
-        batch_op.add_column(sa.Column('answers', sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column('retries', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('last_retried_at', sa.DateTime(timezone=True), nullable=True))
+    else:
+        op.add_column('process_instance', sa.Column('suspended_by_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            'fk_process_instance_suspended_by_id_user_account',
+            'process_instance',
+            'user_account',
+            ['suspended_by_id'],
+            ['id'],
+        )
+    op.add_column('incident', sa.Column('answers', sa.JSON(), nullable=True))
+    op.add_column('incident', sa.Column('retries', sa.Integer(), server_default='0', nullable=False))
+    op.add_column('incident', sa.Column('last_retried_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
@@ -45,7 +58,8 @@ def downgrade():
         batch_op.drop_column('retries')
         batch_op.drop_column('answers')
     with op.batch_alter_table('process_instance', schema=None, reflect_kwargs=NO_FK_REFLECTION) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_process_instance_suspended_by_id_user_account'), type_='foreignkey')
+        if op.get_bind().dialect.name != 'sqlite':  # on SQLite the key goes with its column
+            batch_op.drop_constraint('fk_process_instance_suspended_by_id_user_account', type_='foreignkey')
         batch_op.drop_column('suspended_reason')
         batch_op.drop_column('suspended_by_id')
         batch_op.drop_column('suspended_at')
