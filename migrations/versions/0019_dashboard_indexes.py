@@ -21,7 +21,7 @@ depends_on = None
 # Every column the workload figures read of an open task, so one index-only scan of a manager's
 # teams' open work answers them (no row is read from the table).
 OPEN_WORK = [
-    'state', 'team_id', 'assignee_id', 'due_at', 'created_at', 'case_id', 'process_name', 'bpmn_id', 'name'
+    'state', 'team_id', 'assignee_id', 'process_name', 'bpmn_id', 'name', 'due_at', 'created_at', 'case_id'
 ]
 
 
