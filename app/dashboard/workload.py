@@ -213,9 +213,11 @@ def workload(scope: Scope, now: datetime, soon_until: datetime, unallocated_days
             _add(by_team.setdefault(team_id, Counts()), n, overdue, soon, unheld)
         if holder is not None:
             _add(by_person.setdefault(holder, Counts()), n, overdue, soon, 0)
-    # "+ 0": grouped by the holder itself, SQLite walks the index by holder and reads every row
-    # from the table; by an expression, it stays on the covering index (four times faster).
-    for holder, cases in _distinct_cases(scope, HumanTask.assignee_id + 0).items():
+    # "+ 0" for some teams: grouped by the holder itself, SQLite walks the index by holder and reads
+    # every row from the table for its team; by an expression, it stays on the covering index by
+    # team (four times faster). For every team, the index by holder covers it, in order (a third faster).
+    by_holder = HumanTask.assignee_id.expression if scope.team_ids is None else HumanTask.assignee_id + 0
+    for holder, cases in _distinct_cases(scope, by_holder).items():
         by_person.setdefault(holder, Counts()).caseload = cases
     teams = [TeamRow(t.id, t.name, by_team.get(t.id, Counts())) for t in scope.teams]
     total = Counts()
