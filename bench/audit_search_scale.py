@@ -16,7 +16,6 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -25,22 +24,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from argon2 import PasswordHasher  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import func, insert, select, text  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
-from app import create_app  # noqa: E402
-from app.auth import passwords  # noqa: E402
 from app.auth.services import create_user  # noqa: E402
-from app.config import Settings  # noqa: E402
 from app.demo.people import ensure_people  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import AuditEvent, Role, Team, User  # noqa: E402
 from app.models.audit import AuditEventCase  # noqa: E402
 from app.workflow.library import publish_shipped  # noqa: E402
+from bench.scale_app import bench_app, settle  # noqa: E402
 from bench.worklist_scale import fill as fill_cases  # noqa: E402
-from bench.worklist_scale import settle  # noqa: E402
 
 BATCH = 20_000
 USERS = 300
@@ -114,15 +109,6 @@ def fill_events(n: int, cases: int) -> None:
         db.session.commit()
 
 
-def fix_sequences() -> None:
-    """On PostgreSQL the rows above were given their ids: move the id sequences past them."""
-    if db.engine.dialect.name != "postgresql":
-        return
-    for table in ("child", "casework_case", "process_instance", "audit_event"):
-        db.session.execute(
-            text(f"select setval(pg_get_serial_sequence('{table}', 'id'), (select max(id) from {table}))")  # noqa: S608
-        )
-    db.session.commit()
 
 
 def timed(client, urls: Callable[[random.Random], str], repeats: int) -> tuple[float, float]:
@@ -193,13 +179,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    tmp = Path(tempfile.mkdtemp())
-    url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
-    settings = Settings(
-        env="test", secret_key="bench", database_url=url, instance_dir=tmp, processes_dir=ROOT / "processes"
-    )
-    app = create_app(settings, WTF_CSRF_ENABLED=False)
+    app = bench_app(args.database_url)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         ensure_people()
@@ -209,7 +189,6 @@ def main() -> None:
         add_people()
         fill_cases(args.cases)
         fill_events(args.events, args.cases)
-        fix_sequences()
         settle()
         print(
             f"database: {db.engine.dialect.name}; {args.events} audit events, {args.cases} cases, "

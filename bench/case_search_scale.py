@@ -15,7 +15,6 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -24,23 +23,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from argon2 import PasswordHasher  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from app import create_app  # noqa: E402
-from app.auth import passwords  # noqa: E402
 from app.auth.services import create_user  # noqa: E402
 from app.cases import listing  # noqa: E402
 from app.cases.search import CaseFilters  # noqa: E402
-from app.config import Settings  # noqa: E402
 from app.demo.people import ensure_people  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.instances import queries as instance_queries  # noqa: E402
 from app.instances.filters import InstanceFilters  # noqa: E402
 from app.models import Case, Child, HumanTask, ProcessInstance, ProcessVersion, Role, Team, User  # noqa: E402
 from app.workflow.library import get_library, publish_shipped  # noqa: E402
-from bench.worklist_scale import settle  # noqa: E402
+from bench.scale_app import bench_app, settle  # noqa: E402
 
 BATCH = 5000
 SURNAMES = ["Begum", "Smith", "Jones", "Khan", "Taylor", "Brown", "Williams", "Patel", "Wilson", "Evans"]
@@ -183,13 +178,7 @@ def main() -> None:
     parser.add_argument("--keep", default="", help="an SQLite file to fill once and reuse")
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
-    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    tmp = Path(tempfile.mkdtemp())
-    url = args.database_url or f"sqlite:///{args.keep or tmp / 'bench.db'}"
-    settings = Settings(
-        env="test", secret_key="bench", database_url=url, instance_dir=tmp, processes_dir=ROOT / "processes"
-    )
-    app = create_app(settings, WTF_CSRF_ENABLED=False)
+    app = bench_app(args.database_url, Path(args.keep) if args.keep else None)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         ensure_people()

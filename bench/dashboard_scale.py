@@ -17,7 +17,6 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -27,14 +26,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from argon2 import PasswordHasher  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
 
-from app import create_app  # noqa: E402
-from app.auth import passwords  # noqa: E402
-from app.config import Settings  # noqa: E402
 from app.dashboard.figures import KEPT  # noqa: E402
 from app.demo.people import ensure_people  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -51,6 +46,7 @@ from app.models import (  # noqa: E402
     team_members,
 )
 from app.workflow.library import publish_shipped  # noqa: E402
+from bench.scale_app import bench_app, settle  # noqa: E402
 
 BATCH = 5000
 PEOPLE = 300
@@ -283,13 +279,6 @@ def _task(
     }
 
 
-def settle() -> None:
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE"))
-    else:
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
 
 
 def time_pages(app: Flask, repeats: int) -> None:
@@ -331,13 +320,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=40)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    tmp = Path(tempfile.mkdtemp())
-    url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
-    settings = Settings(
-        env="test", secret_key="bench", database_url=url, instance_dir=tmp, processes_dir=ROOT / "processes"
-    )
-    app = create_app(settings, WTF_CSRF_ENABLED=False)
+    app = bench_app(args.database_url)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("drop schema public cascade; create schema public"))

@@ -14,7 +14,6 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,36 +21,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from argon2 import PasswordHasher  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
-from app import create_app  # noqa: E402
-from app.auth import passwords  # noqa: E402
-from app.config import Settings  # noqa: E402
 from app.dashboard.figures import KEPT  # noqa: E402
 from app.demo.people import ensure_people  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import AuditEvent, Case, Role, User  # noqa: E402
 from app.workflow.library import publish_shipped  # noqa: E402
 from bench.oversight_data import fill  # noqa: E402
+from bench.scale_app import bench_app, settle  # noqa: E402
 
 TARGET_MS = 300.0
 
 
-def settle() -> None:
-    """Planner statistics, as autovacuum or `PRAGMA optimize` would keep them."""
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            # The filler wrote ids itself: move the id sequences past them.
-            for table in ("child", "casework_case", "process_instance", "audit_event"):
-                top = f"(SELECT max(id) FROM {table})"  # noqa: S608  # our own table names, not input
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {top})"))
-            conn.execute(text("VACUUM ANALYZE"))
-    else:
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
 
 
 def pages(team_manager: User, someone: User, a_case: str) -> dict[str, str]:
@@ -116,13 +100,7 @@ def main() -> None:
         "--reuse", action="store_true", help="keep a database already filled to --cases (migrated to head)"
     )
     args = parser.parse_args()
-    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    tmp = Path(tempfile.mkdtemp())
-    url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
-    settings = Settings(
-        env="test", secret_key="bench", database_url=url, instance_dir=tmp, processes_dir=ROOT / "processes"
-    )
-    app = create_app(settings, WTF_CSRF_ENABLED=False)
+    app = bench_app(args.database_url)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         ensure_people()

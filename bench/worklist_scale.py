@@ -13,7 +13,6 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -22,18 +21,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from argon2 import PasswordHasher  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 
-from app import create_app  # noqa: E402
-from app.auth import passwords  # noqa: E402
-from app.config import Settings  # noqa: E402
 from app.demo.people import ensure_people  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Case, Child, HumanTask, ProcessInstance, ProcessVersion, Team, User  # noqa: E402
 from app.workflow.library import publish_shipped  # noqa: E402
 from app.worklist.queries import WorklistFilter, worklist  # noqa: E402
+from bench.scale_app import bench_app, settle  # noqa: E402
 
 BATCH = 5000
 
@@ -127,15 +123,6 @@ def fill(n: int) -> None:
         db.session.commit()
 
 
-def settle() -> None:
-    """Refresh planner statistics (and, on PostgreSQL, the visibility map that index-only
-    scans need), as autovacuum or `PRAGMA optimize` would in a running system."""
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE"))
-    else:
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
 
 
 def timed(fn, repeats: int = 20) -> tuple[float, float]:
@@ -153,13 +140,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    tmp = Path(tempfile.mkdtemp())
-    url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
-    settings = Settings(
-        env="test", secret_key="bench", database_url=url, instance_dir=tmp, processes_dir=ROOT / "processes"
-    )
-    app = create_app(settings, WTF_CSRF_ENABLED=False)
+    app = bench_app(args.database_url)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         ensure_people()
