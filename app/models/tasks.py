@@ -57,6 +57,9 @@ class HumanTask(Model):
             *("state", "team_id", "assignee_id", "process_name", "bpmn_id", "name"),
             *("due_at", "created_at", "case_id"),
         ),
+        # Open cases by step and by pathway, counted in index order (no sort); team_id last, so a
+        # manager's teams are read from the index too.
+        Index("ix_human_task_steps", "state", "process_name", "bpmn_id", "name", "case_id", "team_id"),
     )
 
     # The engine's task id (a UUID), so a URL names exactly one task of one instance.
