@@ -281,8 +281,9 @@ def _context(task: HumanTask, user: User, answers: dict[str, Any]) -> TaskContex
 
 
 def _may_complete(task: HumanTask, user: User) -> None:
+    """Whether the user may complete the task; whether its process is suspended is asked once the
+    instance is locked (submit_task), which reads the instance row anyway."""
     _require_open(task)
-    _require_running(task)
     _require_role(task, user)
     if not can_work_task(user, task):
         raise NotAllowed("This task is not in one of your team's queues")
