@@ -20,6 +20,7 @@ from sqlalchemy import delete, select, text
 from app import create_app
 from app.auth import passwords
 from app.config import ROOT, Settings
+from app.dashboard.figures import KEPT
 from app.extensions import db
 from app.models import ProcessVersion, Team, User
 from app.workflow.library import get_library, publish_shipped
@@ -153,6 +154,7 @@ def ctx(app: Flask, request: pytest.FixtureRequest) -> Iterator[Flask]:
     A test marked `commits` (other threads or processes must see its rows) commits for real
     and has every table but the kept ones emptied afterwards.
     """
+    KEPT.forget()  # the dashboard's figures kept by an earlier test, on its own data
     with app.app_context():
         if request.node.get_closest_marker("commits"):
             rows = db.session.execute(select(ProcessVersion.id, ProcessVersion.is_current))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app import audit, inputs
@@ -36,6 +37,10 @@ def _unallocated_days() -> tuple[int, str, str | None]:
     return value, typed, None
 
 
+def _args_but(name: str) -> dict[str, Any]:
+    return {key: value for key, value in request.args.items() if key != name}
+
+
 @bp.get("/dashboard")
 @roles(Role.MANAGER, Role.ADMIN)
 def index() -> tuple[str, int]:
@@ -47,7 +52,7 @@ def index() -> tuple[str, int]:
     errors = dict(choice.errors)
     if days_error:
         errors["unallocated_days"] = days_error
-    found = figures(scope, choice.period, days, now)
+    found = figures(scope, choice.period, days, now, afresh=request.args.get("afresh") == "1")
     page = render_template(
         "dashboard/index.html",
         choice=choice,
@@ -60,6 +65,7 @@ def index() -> tuple[str, int]:
         past_45=found.past_45,
         summaries=found.summaries,
         worked_out_at=found.worked_out_at,
+        again=url_for("dashboard.index", afresh=1, **_args_but("afresh")),
         unallocated_days=days,
         typed_days=typed_days,
         due_soon_days=found.due_soon_days,
