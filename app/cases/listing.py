@@ -14,7 +14,6 @@ date is read from the open tasks in due-date order where that finds the page soo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -44,8 +43,6 @@ FINISHED = (InstanceStatus.COMPLETED, InstanceStatus.CANCELLED)
 COUNT_LIMIT = 2_000
 # Open tasks read in due-date order before the due-date order is worked out case by case instead.
 DUE_WINDOW = 2_000
-# What a case reference looks like (a name has no digits).
-REFERENCE = re.compile(r"[A-Za-z]{1,3}[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -108,26 +105,6 @@ def _task_conditions(f: CaseFilters, now: datetime) -> list[ColumnElement[bool]]
     return conditions
 
 
-def _starts(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
-    """`column` starts with `prefix` (both lower case): a range an index on the column reads, and
-    the LIKE that makes it exact."""
-    like = column.startswith(prefix, autoescape=True)
-    if ord(prefix[-1]) >= 0xD7FF:  # no next character to bound the range with (surrogates follow)
-        return and_(column >= prefix, like)
-    return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1), like)
-
-
-def _name_or_reference(q: str) -> ColumnElement[bool]:
-    """A case reference (C0001234), or each word the start of the child's first or last name."""
-    typed = q.replace(" ", "")
-    if REFERENCE.fullmatch(typed):
-        return Case.reference == typed.upper()
-    words = q.lower().split()[:4]
-    first, last = func.lower(Child.first_name), func.lower(Child.last_name)
-    named = [or_(_starts(last, word), _starts(first, word)) for word in words]
-    return Case.child_id.in_(select(Child.id).where(*named))
-
-
 def conditions(
     user: User, f: CaseFilters, now: datetime, *, walking_tasks: bool = False
 ) -> list[ColumnElement[bool]]:
@@ -140,11 +117,11 @@ def conditions(
         status = Case.status.concat("") if f.sort == "child" else Case.status
         found.append(status == f.status)
     if f.q:
-        found.append(_name_or_reference(f.q))
+        found.append(filters.name_or_reference(f.q))
     if f.dob is not None:
         found.append(Child.date_of_birth == f.dob)
     if f.school:
-        found.append(_starts(func.lower(Child.school), f.school.lower()))
+        found.append(filters.starts_with(func.lower(Child.school), f.school.lower()))
     if f.date_from is not None:
         found.append(Case.referral_date >= f.date_from)
     if f.date_to is not None:

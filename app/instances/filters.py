@@ -1,6 +1,7 @@
 """The process list's filters, read from the query string once and written back canonically.
 
-The shared URL contract: process (process id), status (an instance status), stage (the id of a
+The shared URL contract: q (the child's name or the case reference), process (process id),
+status (an instance status), stage (the id of a
 step of a diagram), team (id), from and to (the date it started), sort=started|updated|process|
 reference, dir=asc|desc, page=N (and format=csv for a download).
 """
@@ -35,6 +36,7 @@ def statuses() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class InstanceFilters:
+    q: str = ""
     process: str = ""
     status: str = ""
     stage: str = ""
@@ -88,6 +90,7 @@ def read_filters(args: Mapping[str, str], user: User) -> tuple[InstanceFilters, 
     )
     date_from, date_to = reader.date_range("Started", "start")
     chosen = InstanceFilters(
+        q=reader.text("q", "The name or reference"),
         process=process,
         status=reader.choice("status", choices.statuses, "The status"),
         stage=reader.choice("stage", {s.bpmn_id: s.name for s in choices.stages}, "The stage"),

@@ -50,6 +50,8 @@ class InstancePage:
 
 def conditions(user: User, f: InstanceFilters) -> list[ColumnElement[bool]]:
     found: list[ColumnElement[bool]] = [case_visibility(user)]
+    if f.q:
+        found.append(filters.name_or_reference(f.q))
     if f.process:
         found.append(ProcessInstance.process_version_id.in_(filters.version_ids(f.process)))
     if f.status:

@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from app import inputs
 from app.extensions import db
-from app.models import ProcessVersion, Role, Team, User, team_members
+from app.models import Case, Child, ProcessVersion, Role, Team, User, team_members
 from app.timescales.working_days import LONDON
 from app.workflow.library import get_library
 
@@ -24,6 +24,8 @@ DIRECTIONS = ("asc", "desc")
 # day in them has a day after it (the end of a range).
 YEARS = (1900, 2199)
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# What a case reference looks like (a name has no digits).
+REFERENCE = re.compile(r"[A-Za-z]{1,3}[0-9]{1,9}")
 
 
 @dataclass
@@ -186,3 +188,23 @@ def stages(published: Mapping[str, str], process_id: str = "") -> list[Stage]:
 def version_ids(process_id: str) -> list[int]:
     """Every version of a process, current or not (a case runs on the version it started on)."""
     return list(db.session.scalars(select(ProcessVersion.id).where(ProcessVersion.process_id == process_id)))
+
+
+def starts_with(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
+    """`column` starts with `prefix` (both lower case): a range an index on the column reads, and
+    the LIKE that makes it exact."""
+    like = column.startswith(prefix, autoescape=True)
+    if ord(prefix[-1]) >= 0xD7FF:  # no next character to bound the range with (surrogates follow)
+        return and_(column >= prefix, like)
+    return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1), like)
+
+
+def name_or_reference(q: str) -> ColumnElement[bool]:
+    """A case reference (C0001234), or each word the start of the child's first or last name."""
+    typed = q.replace(" ", "")
+    if REFERENCE.fullmatch(typed):
+        return Case.reference == typed.upper()
+    words = q.lower().split()[:4]
+    first, last = func.lower(Child.first_name), func.lower(Child.last_name)
+    named = [or_(starts_with(last, word), starts_with(first, word)) for word in words]
+    return Case.child_id.in_(select(Child.id).where(*named))

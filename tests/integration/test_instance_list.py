@@ -85,6 +85,11 @@ def test_each_filter_narrows_the_list(client, running) -> None:
         f"team={cas}": {cal},
         f"from={today - timedelta(days=1)}": {ada, cal},
         f"to={today - timedelta(days=20)}": {ben},
+        "q=ben": {ben},
+        "q=jo": {cal},
+        "q=smith+ben": {ben},
+        f"q={cal.case.reference.lower()}": {cal},
+        "q=nobody": set(),
     }
     for query, found in expected.items():
         assert {i for _, i in listed(client, query)} == set(ids(*found)), query
