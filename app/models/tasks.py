@@ -36,22 +36,24 @@ class HumanTask(Model):
         Index("ix_human_task_team_due", "state", "team_id", "due_at", "created_at", "id"),
         Index("ix_human_task_team_age", "state", "team_id", "created_at", "id"),
         Index("ix_human_task_team_child", "state", "team_id", "child_name", "id"),
-        Index("ix_human_task_team_assignee", "state", "team_id", "assignee_id"),
         Index("ix_human_task_assignee_due", "state", "assignee_id", "due_at", "created_at", "id"),
-        Index("ix_human_task_assignee_age", "state", "assignee_id", "created_at", "id"),
+        # case_id last: also the unallocated work's cases, and a holder's caseload, from the index.
+        Index("ix_human_task_assignee_age", "state", "assignee_id", "created_at", "id", "case_id"),
         Index("ix_human_task_assignee_child", "state", "assignee_id", "child_name", "id"),
         Index("ix_human_task_instance_state", "instance_id", "state"),
-        # The case and process lists: who may see a case (access.case_visibility) read from the
-        # index alone; cases waiting at a step; a case's next due date; overdue work.
-        Index("ix_human_task_case_access", "case_id", "team_id", "assignee_id", "completed_by_id"),
+        # The case and process lists: a case's tasks (who may see it, access.case_visibility, and
+        # its next due date) read from the index alone; cases waiting at a step; overdue work.
+        Index(
+            "ix_human_task_case_access",
+            *("case_id", "state", "due_at", "team_id", "assignee_id", "completed_by_id"),
+        ),
         Index("ix_human_task_stage", "state", "bpmn_id", "case_id", "instance_id"),
-        Index("ix_human_task_case_open_due", "case_id", "state", "due_at"),
         Index("ix_human_task_state_due", "state", "due_at", "case_id"),
-        Index("ix_human_task_unallocated", "state", "assignee_id", "created_at", "case_id"),
         # The dashboard's timeliness figures: one kind of task completed in a period.
         Index("ix_human_task_kind_completed", "bpmn_id", "state", "completed_at"),
         # The dashboard's workload figures: every column they read of open work, so the scan of a
-        # manager's teams' queues never reads the table, in the order they are grouped by (no sort).
+        # manager's teams' queues never reads the table, in the order they are grouped by (no sort);
+        # also the team queues' work by holder (its first three columns).
         Index(
             "ix_human_task_open_work",
             *("state", "team_id", "assignee_id", "process_name", "bpmn_id", "name"),
