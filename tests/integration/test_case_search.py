@@ -259,3 +259,30 @@ def test_nonsense_in_the_address_is_ignored_with_a_message_never_an_error(client
     assert listed(client, "q=%F4%8F%BF%BF") == [] and listed(client, "school=%25_") == []
     for query in ("sort=zzz", "dir=sideways", "page=-1", "page=NaN", "status=maybe", "overdue=banana"):
         assert set(listed(client, query)) == everyone, query
+
+
+def test_the_filters_chosen_are_shown_chosen(ctx, client, people) -> None:
+    """The filter panel draws what the list was filtered by, so the next change starts from it."""
+    early_help = db.session.scalar(select(Team.id).where(Team.name == "Early Help"))
+    worker = people["family_worker"].id
+    login(client, "manager@example.org")
+    query = (
+        f"status=all&pathway=referral_to_early_help&stage=triage&team={early_help}&worker={worker}"
+        "&from=2026-09-01&to=2026-12-31&q=ada"
+    )
+    page = client.get(f"/cases?{query}").get_data(as_text=True)
+    within_a_select = (
+        r'<select class="govuk-select" id="(\w+)"(?:(?!</select>).)*?<option value="([^"]*)" selected>'
+    )
+    chosen = dict(re.findall(within_a_select, page, re.S))
+    assert chosen == {
+        "status": "all",
+        "pathway": "referral_to_early_help",
+        "stage": "triage",
+        "team": str(early_help),
+        "worker": str(worker),
+    }
+    for name, value in (("from", "2026-09-01"), ("to", "2026-12-31"), ("q", "ada")):
+        assert re.search(rf'id="{name}" name="{name}" type="\w+" value="{value}"', page), name
+    plain = client.get("/cases").get_data(as_text=True)
+    assert 'value="referral_to_early_help" selected' not in plain
